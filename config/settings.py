@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "scarpette.audit",
     "scarpette.screening",
     "scarpette.cases",
+    "scarpette.demo",
 ]
 
 MIDDLEWARE = [
@@ -114,12 +115,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "scarpette.core.middleware.RequestContextMiddleware",
     "scarpette.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "scarpette.accounts.middleware.MembershipRequiredMiddleware",
     "scarpette.accounts.middleware.MfaRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -197,6 +198,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "reauthenticate": "10/m/user",
 }
+MFA_ADAPTER = "scarpette.accounts.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Scarpette Rosse"
 MFA_RECOVERY_CODE_COUNT = 10
@@ -249,6 +251,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Platform -----------------------------------------------------------------------------------------
 # Where the quick-exit control sends the woman: a neutral, common site.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.google.com/search?q=meteo")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INFORMATION_NOTICE_VERSION = env_str("INFORMATION_NOTICE_VERSION", "2026-01")
 CASES_PAGE_SIZE = 25
 

@@ -99,3 +99,12 @@ def has_perm(user, perm: Perm) -> bool:
 def require(user, perm: Perm) -> None:
     if not has_perm(user, perm):
         raise PermissionDenied
+
+
+def roles_with(perm: Perm) -> list[str]:
+    """The roles that hold a permission (for queries such as "who can be assigned a percorso")."""
+    return [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+
+
+def role_has(role: str, perm: Perm) -> bool:
+    return perm in ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,20 @@
+from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.views.i18n import set_language
+
+from scarpette.core import views as core_views
+
+urlpatterns = [
+    path("accounts/logout/", core_views.ClearingLogoutView.as_view(), name="account_logout"),
+    path("accounts/", include("allauth.urls")),
+    path("lingua/", login_not_required(set_language), name="set_language"),
+    path("percorsi/", include("scarpette.cases.urls")),
+    path("misure/", include("scarpette.screening.urls")),
+    path("", include("scarpette.accounts.urls")),
+    path("", include("scarpette.core.urls")),
+]
+
+handler400 = "scarpette.core.views.error_400"
+handler403 = "scarpette.core.views.error_403"
+handler404 = "scarpette.core.views.error_404"
+handler500 = "scarpette.core.views.error_500"

@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from scarpette.accounts.models import Organisation
+from scarpette.accounts.permissions import Role
+
+
+class InviteOperatorForm(forms.Form):
+    full_name = forms.CharField(label=_("Nome e cognome"), max_length=150)
+    email = forms.EmailField(label=_("E-mail di lavoro"))
+
+
+class AccountCreateForm(forms.Form):
+    full_name = forms.CharField(label=_("Nome e cognome"), max_length=150)
+    email = forms.EmailField(label=_("E-mail di lavoro"))
+    role = forms.ChoiceField(label=_("Ruolo"), choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Ente"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        to_field_name="public_id",
+        help_text=_("Lasciare vuoto solo per gli amministratori."),
+    )
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Ruolo"), choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Ente"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        to_field_name="public_id",
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "is_active"]

@@ -1,0 +1,177 @@
+"""Staff management pages: a referent's operators; an administrator's organisations and accounts."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from scarpette.accounts import selectors, services
+from scarpette.accounts.decorators import sensitive_action
+from scarpette.accounts.forms import (
+    AccountCreateForm,
+    InviteOperatorForm,
+    OrganisationForm,
+    RoleChangeForm,
+)
+from scarpette.accounts.models import Organisation, User
+from scarpette.accounts.permissions import Perm, role_has
+from scarpette.core.pagination import paginate
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def centre_staff(request):
+    staff = selectors.centre_staff_list_for_user(user=request.user)
+    form = InviteOperatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.centre_operator_invite(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                base_url=services.site_base_url(request),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Invito inviato."))
+            return redirect("accounts:centre_staff")
+    manageable = {
+        person.public_id
+        for person in staff
+        if person.pk != request.user.pk
+        and not role_has(person.membership.role, Perm.CENTRE_STAFF_MANAGE)
+    }
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {"staff": staff, "form": form, "manageable": manageable},
+    )
+
+
+@require_POST
+def account_toggle_active(request, public_id):
+    try:
+        user = services.account_set_active(
+            actor=request.user,
+            user_public_id=public_id,
+            active=request.POST.get("active") == "1",
+        )
+    except User.DoesNotExist as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Account riattivato.") if user.is_active else _("Account disattivato."),
+        )
+    if selectors.can_manage_accounts(request.user):
+        return redirect("accounts:account_list")
+    return redirect("accounts:centre_staff")
+
+
+@require_http_methods(["GET"])
+def account_list(request):
+    query = request.GET.get("q", "")
+    page = paginate(request, selectors.account_list_for_user(user=request.user, query=query), 50)
+    querystring = urlencode({"q": query}) if query else ""
+    return render(
+        request,
+        "accounts/account_list.html",
+        {"page": page, "query": query, "querystring": querystring},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def account_create(request):
+    selectors.account_list_for_user(user=request.user)  # permission gate before the form
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_create(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+                base_url=services.site_base_url(request),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Account creato; il link di attivazione è stato inviato."))
+            return redirect("accounts:account_list")
+    return render(request, "accounts/account_form.html", {"form": form})
+
+
+@sensitive_action(Perm.ACCOUNT_MANAGE)
+@require_http_methods(["GET", "POST"])
+def account_role(request, public_id):
+    try:
+        account = selectors.account_get_for_user(user=request.user, public_id=public_id)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc
+    membership = getattr(account, "membership", None)
+    initial = {
+        "role": membership.role if membership else "",
+        "organisation": membership.organisation.public_id
+        if membership and membership.organisation
+        else None,
+    }
+    form = RoleChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_change_role(
+                actor=request.user,
+                user=account,
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Ruolo aggiornato."))
+            return redirect("accounts:account_list")
+    return render(request, "accounts/account_role.html", {"form": form, "account": account})
+
+
+@require_http_methods(["GET"])
+def organisation_list(request):
+    organisations = selectors.organisation_list_for_user(user=request.user)
+    return render(request, "accounts/organisation_list.html", {"organisations": organisations})
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, public_id=None):
+    if public_id is None:
+        selectors.organisation_list_for_user(user=request.user)  # permission gate
+        organisation = Organisation()
+    else:
+        try:
+            organisation = selectors.organisation_get_for_user(
+                user=request.user, public_id=public_id
+            )
+        except Organisation.DoesNotExist as exc:
+            raise Http404 from exc
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_save(actor=request.user, organisation=form.instance)
+        messages.success(request, _("Ente salvato."))
+        return redirect("accounts:organisation_list")
+    return render(
+        request, "accounts/organisation_form.html", {"form": form, "organisation": organisation}
+    )

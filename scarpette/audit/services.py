@@ -1,0 +1,62 @@
+"""Writing to the audit log. Callers are services (inside their own transaction) and selectors."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from scarpette.audit.models import AuditChainHead, AuditEvent
+from scarpette.core import request_context
+
+
+def audit_log(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    organisation_id: int | None = None,
+    outcome: str = AuditEvent.Outcome.OK,
+    detail: dict | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one event to the chain.
+
+    Runs in the caller's transaction (or its own), so an event is written if and only if the change
+    it describes is committed. `detail` holds identifiers and field names only, never content.
+    """
+    info = request_context.current()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(getattr(obj, "public_id", obj.pk))
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        actor_label = actor_label or actor.email
+        membership = getattr(actor, "membership", None)
+        actor_role = membership.role if membership is not None else ""
+    else:
+        actor_role = ""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            id=head.last_id + 1,
+            at=timezone.now(),
+            actor_id=actor_id,
+            actor_label=actor_label[:254],
+            actor_role=actor_role,
+            action=action,
+            outcome=outcome,
+            object_type=object_type,
+            object_id=object_id[:64],
+            organisation_id=organisation_id,
+            ip=info.ip,
+            user_agent=info.user_agent[:200],
+            request_id=info.request_id,
+            detail=detail or {},
+            prev_hash=head.last_hash,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=1).update(last_id=event.id, last_hash=event.hash)
+    return event

@@ -1,0 +1,181 @@
+"""The percorso (a woman's path at a centre), its optional encrypted identity, notes and consents."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from scarpette.accounts.permissions import Perm, active_membership, has_perm
+from scarpette.core.crypto import EncryptedTextField
+from scarpette.core.models import PublicIdModel, TimestampedModel
+
+# No 0/O, 1/I/L: codes are read aloud and copied by hand.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_case_code() -> str:
+    body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{body[:4]}-{body[4:]}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        """The one scope for percorsi: her own centre's, and nothing else (deny by default)."""
+        membership = active_membership(user)
+        if membership is None or not has_perm(user, Perm.CASE_VIEW):
+            return self.none()
+        return self.filter(centre_id=membership.organisation_id)
+
+
+class Case(PublicIdModel, TimestampedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Aperto")
+        SUSPENDED = "suspended", _("Sospeso")
+        CLOSED = "closed", _("Chiuso")
+
+    code = models.CharField(_("codice"), max_length=9, unique=True, default=new_case_code)
+    centre = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="cases"
+    )
+    status = models.CharField(
+        _("stato"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    opened_on = models.DateField(_("aperto il"))
+    closed_on = models.DateField(_("chiuso il"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="assigned_cases", blank=True
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("percorso")
+        verbose_name_plural = _("percorsi")
+        indexes = [
+            models.Index(fields=["centre", "status", "-opened_on"], name="case_centre_status"),
+            models.Index(fields=["centre", "-opened_on"], name="case_centre_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="case_closed_has_date",
+                condition=~Q(status="closed") | Q(closed_on__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CaseIdentity(TimestampedModel):
+    """Who she is: optional, collected only when a procedure needs it, always encrypted."""
+
+    class Channel(models.TextChoices):
+        PHONE_CALL = "phone_call", _("Telefonata")
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+        THROUGH_CENTRE = "through_centre", _("Solo tramite il centro")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="identity")
+    full_name = EncryptedTextField(_("nome e cognome"))
+    tax_code = EncryptedTextField(_("codice fiscale"))
+    tax_code_index = models.CharField(max_length=64, blank=True, db_index=True)
+    phone = EncryptedTextField(_("telefono"))
+    email = EncryptedTextField(_("e-mail"))
+    address = EncryptedTextField(_("indirizzo"))
+    # Comma-separated Channel values, encrypted: even how she may be reached is sensitive.
+    safe_channels = EncryptedTextField(_("canali sicuri"))
+    safe_times = EncryptedTextField(_("orari sicuri"))
+
+    class Meta:
+        verbose_name = _("identità")
+        verbose_name_plural = _("identità")
+
+    @property
+    def safe_channel_list(self) -> list[str]:
+        return [c for c in self.safe_channels.split(",") if c]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            [self.full_name, self.tax_code, self.phone, self.email, self.address,
+             self.safe_channels, self.safe_times]
+        )
+
+
+class CaseNote(PublicIdModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    text = EncryptedTextField(_("nota"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="casenote_case_recent")]
+
+
+class Consent(PublicIdModel):
+    """One consent given for one purpose; withdrawn by setting withdrawn_at (history is kept)."""
+
+    class Purpose(models.TextChoices):
+        TRANSMISSION = "transmission", _("Trasmissione dei risultati a INPS")
+        CONSULTATION = "consultation", _("Consulenza con esperti INPS")
+        SPORTELLO = "sportello", _("Appuntamento allo sportello INPS")
+        STATISTICS = "statistics", _("Statistiche anonime")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("finalità"), max_length=16, choices=Purpose.choices)
+    notice_version = models.CharField(_("versione dell'informativa"), max_length=20)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            # At most one consent in force per purpose: a double click records it once.
+            models.UniqueConstraint(
+                fields=["case", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_purpose",
+            )
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class CaseEvent(models.Model):
+    """The percorso's timeline, as shown on its page. Never holds content, only what happened."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Percorso aperto")
+        STATUS_CHANGED = "status_changed", _("Stato cambiato")
+        IDENTITY_UPDATED = "identity_updated", _("Dati identificativi aggiornati")
+        NOTE_ADDED = "note_added", _("Nota aggiunta")
+        CONSENT_GIVEN = "consent_given", _("Consenso registrato")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consenso revocato")
+        ASSIGNMENT_CHANGED = "assignment_changed", _("Operatrici assegnate cambiate")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    # A choice value (new status, consent purpose), never free text.
+    value = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "-at"], name="caseevent_case_recent")]

@@ -1,0 +1,92 @@
+"""Reads of percorsi. Every read goes through Case.objects.visible_to(user) and is audited."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from scarpette.accounts.models import User
+from scarpette.accounts.permissions import Perm, active_membership, has_perm, require, roles_with
+from scarpette.audit.services import audit_log
+from scarpette.cases.models import Case, Consent
+
+
+def case_list_for_user(
+    *, user, query: str = "", status: str = "", mine: bool = False
+) -> QuerySet[Case]:
+    """Her centre's percorsi, filtered; lists show codes and statuses only (no identity).
+
+    Permission: case.view (otherwise an empty list). Constant query count: the caller paginates
+    and the assigned operators are prefetched.
+    """
+    qs = Case.objects.visible_to(user)
+    query = query.strip().upper()
+    if query:
+        qs = qs.filter(code__icontains=query)
+    if status in Case.Status.values:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(assigned_to=user)
+    return qs.prefetch_related("assigned_to").order_by("-opened_on", "-id")
+
+
+def case_get_for_user(*, user, public_id, action: str = "cases.case.viewed") -> Case:
+    """One percorso if the user may see it, else 404 (same answer for "not yours" and "absent").
+
+    Writes `action` to the audit log on success, and `cases.case.access_denied` when the percorso
+    exists in another centre (the user never learns that it exists).
+    """
+    case = (
+        Case.objects.visible_to(user)
+        .select_related("centre")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if case is None:
+        other = Case.objects.filter(public_id=public_id).values("centre_id").first()
+        if other is not None:
+            audit_log(
+                actor=user,
+                action="cases.case.access_denied",
+                object_type="cases.case",
+                object_id=str(public_id),
+                organisation_id=other["centre_id"],
+                outcome="denied",
+            )
+        raise Http404
+    if action:
+        audit_log(actor=user, action=action, obj=case, organisation_id=case.centre_id)
+    return case
+
+
+def case_active_consents(*, case: Case) -> dict[str, Consent]:
+    return {c.purpose: c for c in case.consents.filter(withdrawn_at__isnull=True)}
+
+
+def case_has_consent(*, case: Case, purpose: str) -> bool:
+    return case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists()
+
+
+def centre_staff_for_user(*, user) -> QuerySet[User]:
+    """Active operators and referents of the user's centre (for assignment choices)."""
+    membership = active_membership(user)
+    if membership is None or not has_perm(user, Perm.CASE_VIEW):
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True,
+        membership__is_active=True,
+        membership__organisation_id=membership.organisation_id,
+        membership__role__in=roles_with(Perm.CASE_VIEW),
+    )
+
+
+def case_counts_for_user(*, user) -> dict[str, int]:
+    """Dashboard figures, aggregated in the database."""
+    require(user, Perm.CASE_VIEW)
+    rows = Case.objects.visible_to(user).values("status").annotate(n=Count("id"))
+    counts = {status: 0 for status in Case.Status.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    counts["mine"] = (
+        Case.objects.visible_to(user).filter(assigned_to=user, status=Case.Status.OPEN).count()
+    )
+    return counts

@@ -1,0 +1,229 @@
+"""Changes to percorsi. Each service: one transaction, permission re-checked, audit event written.
+
+Services are reached from views, commands and (later) the API and tasks, so they never trust the
+caller to have checked anything.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scarpette.accounts.permissions import Perm, active_membership, require
+from scarpette.audit.services import audit_log
+from scarpette.cases.models import Case, CaseEvent, CaseIdentity, CaseNote, Consent, new_case_code
+from scarpette.cases.selectors import centre_staff_for_user
+from scarpette.core.crypto import blind_index
+from scarpette.core.validators import normalise_tax_code, validate_tax_code
+
+IDENTITY_FIELDS = (
+    "full_name", "tax_code", "phone", "email", "address", "safe_channels", "safe_times",
+)
+
+
+def _locked(actor, case: Case) -> Case:
+    """Re-read the percorso under a row lock, through the actor's scope (services trust no caller)."""
+    locked = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    return locked
+
+
+def _event(case: Case, actor, kind: str, value: str = "") -> None:
+    CaseEvent.objects.create(case=case, actor=actor, kind=kind, value=value)
+
+
+@transaction.atomic
+def case_open(*, actor, opened_on=None, assigned=()) -> Case:
+    """Open a percorso in the actor's centre under a fresh pseudonymous code.
+
+    Permission: case.create. The centre is always the actor's own (never taken from input).
+    """
+    require(actor, Perm.CASE_CREATE)
+    membership = active_membership(actor)
+    staff = set(centre_staff_for_user(user=actor).values_list("pk", flat=True))
+    if any(user.pk not in staff for user in assigned):
+        raise ValidationError(_("Si possono assegnare solo operatrici del proprio centro."))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    code=new_case_code(),
+                    centre_id=membership.organisation_id,
+                    opened_on=opened_on or timezone.localdate(),
+                    created_by=actor,
+                )
+            break
+        except IntegrityError:  # a code collision: 31^8 codes make this vanishingly rare
+            continue
+    else:
+        raise RuntimeError("could not allocate a percorso code")
+    case.assigned_to.set(assigned or [actor])
+    _event(case, actor, CaseEvent.Kind.OPENED)
+    audit_log(actor=actor, action="cases.case.created", obj=case, organisation_id=case.centre_id)
+    return case
+
+
+@transaction.atomic
+def case_set_status(*, actor, case: Case, status: str) -> Case:
+    """Suspend, close or reopen. Permission: case.edit."""
+    require(actor, Perm.CASE_EDIT)
+    case = _locked(actor, case)
+    if status not in Case.Status.values:
+        raise ValidationError(_("Stato non valido."))
+    if status == case.status:
+        return case
+    case.status = status
+    case.closed_on = timezone.localdate() if status == Case.Status.CLOSED else None
+    case.save(update_fields=["status", "closed_on", "updated_at"])
+    _event(case, actor, CaseEvent.Kind.STATUS_CHANGED, status)
+    audit_log(
+        actor=actor,
+        action="cases.case.status_changed",
+        obj=case,
+        organisation_id=case.centre_id,
+        detail={"status": status},
+    )
+    return case
+
+
+@transaction.atomic
+def case_set_assigned(*, actor, case: Case, assigned) -> Case:
+    """Choose the operators who follow the percorso. Permission: case.edit; own centre only."""
+    require(actor, Perm.CASE_EDIT)
+    case = _locked(actor, case)
+    staff = set(centre_staff_for_user(user=actor).values_list("pk", flat=True))
+    if not assigned or any(user.pk not in staff for user in assigned):
+        raise ValidationError(_("Scegliere almeno un'operatrice del proprio centro."))
+    case.assigned_to.set(assigned)
+    _event(case, actor, CaseEvent.Kind.ASSIGNMENT_CHANGED)
+    audit_log(
+        actor=actor,
+        action="cases.case.assignment_changed",
+        obj=case,
+        organisation_id=case.centre_id,
+        detail={"assigned": sorted(str(u.public_id) for u in assigned)},
+    )
+    return case
+
+
+@transaction.atomic
+def case_update_identity(*, actor, case: Case, data: dict) -> CaseIdentity:
+    """Store her identity, encrypted; an empty value erases that field. Permission: case.edit.
+
+    The audit event names the fields that changed, never their values.
+    """
+    require(actor, Perm.CASE_EDIT)
+    case = _locked(actor, case)
+    identity, _created = CaseIdentity.objects.get_or_create(case=case)
+    tax_code = normalise_tax_code(data.get("tax_code", "") or "")
+    if tax_code:
+        validate_tax_code(tax_code)
+    data = {**data, "tax_code": tax_code}
+    changed = []
+    for field in IDENTITY_FIELDS:
+        value = (data.get(field) or "").strip()
+        if getattr(identity, field) != value:
+            setattr(identity, field, value)
+            changed.append(field)
+    if not changed:
+        return identity
+    identity.tax_code_index = (
+        blind_index(identity.tax_code, context="cases.identity.tax_code") if identity.tax_code else ""
+    )
+    identity.save()
+    _event(case, actor, CaseEvent.Kind.IDENTITY_UPDATED)
+    audit_log(
+        actor=actor,
+        action="cases.identity.updated",
+        obj=case,
+        organisation_id=case.centre_id,
+        detail={"fields": changed},
+    )
+    return identity
+
+
+def case_reveal_identity(*, actor, case: Case) -> CaseIdentity | None:
+    """Return the identity in clear for display, writing the audit event first.
+
+    Permission: case.identity_reveal.
+    """
+    require(actor, Perm.CASE_IDENTITY_REVEAL)
+    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise PermissionDenied
+    identity = CaseIdentity.objects.filter(case=case).first()
+    audit_log(actor=actor, action="cases.identity.revealed", obj=case, organisation_id=case.centre_id)
+    return identity
+
+
+@transaction.atomic
+def case_add_note(*, actor, case: Case, text: str) -> CaseNote:
+    """Add an encrypted note. Permission: case.note_write. The audit holds no text."""
+    require(actor, Perm.CASE_NOTE_WRITE)
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("La nota è vuota."))
+    case = _locked(actor, case)
+    note = CaseNote.objects.create(case=case, author=actor, text=text)
+    _event(case, actor, CaseEvent.Kind.NOTE_ADDED)
+    audit_log(
+        actor=actor,
+        action="cases.note.created",
+        obj=case,
+        organisation_id=case.centre_id,
+        detail={"note": str(note.public_id)},
+    )
+    return note
+
+
+@transaction.atomic
+def consent_record(*, actor, case: Case, purpose: str) -> Consent:
+    """Record that she consents to one purpose, under the current information notice.
+
+    Permission: case.consent_manage. Idempotent: a consent already in force is returned as is.
+    """
+    require(actor, Perm.CASE_CONSENT_MANAGE)
+    if purpose not in Consent.Purpose.values:
+        raise ValidationError(_("Finalità non valida."))
+    case = _locked(actor, case)
+    existing = case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    consent = Consent.objects.create(
+        case=case,
+        purpose=purpose,
+        notice_version=settings.INFORMATION_NOTICE_VERSION,
+        recorded_by=actor,
+    )
+    _event(case, actor, CaseEvent.Kind.CONSENT_GIVEN, purpose)
+    audit_log(
+        actor=actor,
+        action="cases.consent.given",
+        obj=case,
+        organisation_id=case.centre_id,
+        detail={"purpose": purpose, "notice": consent.notice_version},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, case: Case, purpose: str) -> None:
+    """Withdraw her consent for one purpose; the record stays, dated. Permission: case.consent_manage."""
+    require(actor, Perm.CASE_CONSENT_MANAGE)
+    case = _locked(actor, case)
+    updated = case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_by=actor
+    )
+    if not updated:
+        return
+    _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, purpose)
+    audit_log(
+        actor=actor,
+        action="cases.consent.withdrawn",
+        obj=case,
+        organisation_id=case.centre_id,
+        detail={"purpose": purpose},
+    )

@@ -1,0 +1,207 @@
+"""Percorso pages. Thin: selector -> form -> one service -> render or redirect."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from scarpette.accounts.permissions import Perm, require
+from scarpette.audit.selectors import audit_events_for_centre
+from scarpette.cases import selectors, services
+from scarpette.cases.forms import (
+    AssignForm,
+    CaseFilterForm,
+    CaseOpenForm,
+    ConsentForm,
+    IdentityForm,
+    NoteForm,
+    StatusForm,
+)
+from scarpette.cases.models import Consent
+from scarpette.core.pagination import paginate
+
+
+@require_http_methods(["GET"])
+def case_list(request):
+    require(request.user, Perm.CASE_VIEW)
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.case_list_for_user(
+        user=request.user,
+        query=filters.get("q", ""),
+        status=filters.get("status", ""),
+        mine=filters.get("mine", False),
+    )
+    page = paginate(request, cases, settings.CASES_PAGE_SIZE)
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "querystring": querystring.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_open(request):
+    require(request.user, Perm.CASE_CREATE)
+    staff = selectors.centre_staff_for_user(user=request.user)
+    form = CaseOpenForm(
+        request.POST or None, staff=staff, initial={"opened_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        case = services.case_open(
+            actor=request.user,
+            opened_on=form.cleaned_data["opened_on"],
+            assigned=list(form.cleaned_data["assigned"]),
+        )
+        messages.success(request, _("Percorso aperto con codice %(code)s.") % {"code": case.code})
+        return redirect("cases:case_detail", public_id=case.public_id)
+    return render(request, "cases/case_open.html", {"form": form})
+
+
+def _consent_rows(case):
+    active = selectors.case_active_consents(case=case)
+    return [(value, label, active.get(value)) for value, label in Consent.Purpose.choices]
+
+
+def _detail_context(request, case, **extra):
+    staff = selectors.centre_staff_for_user(user=request.user)
+    context = {
+        "case": case,
+        "identity": getattr(case, "identity", None),
+        "consent_rows": _consent_rows(case),
+        "notes": case.notes.select_related("author")[:50],
+        "events": case.events.select_related("actor")[:50],
+        "assigned": case.assigned_to.all(),
+        "status_form": StatusForm(initial={"status": case.status}),
+        "note_form": NoteForm(),
+        "assign_form": AssignForm(staff=staff, initial={"assigned": case.assigned_to.all()}),
+        "revealed": None,
+    }
+    context.update(extra)
+    return context
+
+
+@require_http_methods(["GET"])
+def case_detail(request, public_id):
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@require_POST
+def case_reveal(request, public_id):
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    identity = services.case_reveal_identity(actor=request.user, case=case)
+    return render(
+        request, "cases/case_detail.html", _detail_context(request, case, revealed=identity)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_identity(request, public_id):
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
+    require(request.user, Perm.CASE_EDIT)
+    identity = getattr(case, "identity", None)
+    initial = {}
+    if identity is not None:
+        initial = {f: getattr(identity, f) for f in services.IDENTITY_FIELDS}
+        initial["safe_channels"] = identity.safe_channel_list
+    form = IdentityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update_identity(actor=request.user, case=case, data=form.service_data())
+        except ValidationError as exc:
+            form.add_error("tax_code", exc.messages)
+        else:
+            messages.success(request, _("Dati identificativi salvati."))
+            return redirect("cases:case_detail", public_id=case.public_id)
+    return render(request, "cases/case_identity.html", {"case": case, "form": form})
+
+
+@require_POST
+def case_status(request, public_id):
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        services.case_set_status(actor=request.user, case=case, status=form.cleaned_data["status"])
+        messages.success(request, _("Stato aggiornato."))
+    else:
+        messages.error(request, _("Scegli uno stato valido."))
+    return redirect("cases:case_detail", public_id=case.public_id)
+
+
+@require_POST
+def case_assign(request, public_id):
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    form = AssignForm(request.POST, staff=selectors.centre_staff_for_user(user=request.user))
+    if form.is_valid():
+        services.case_set_assigned(
+            actor=request.user, case=case, assigned=list(form.cleaned_data["assigned"])
+        )
+        messages.success(request, _("Assegnazione aggiornata."))
+    else:
+        messages.error(request, _("Scegli almeno un'operatrice."))
+    return redirect("cases:case_detail", public_id=case.public_id)
+
+
+@require_POST
+def case_note(request, public_id):
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.case_add_note(actor=request.user, case=case, text=form.cleaned_data["text"])
+        messages.success(request, _("Nota aggiunta."))
+        return redirect("cases:case_detail", public_id=case.public_id)
+    return render(
+        request, "cases/case_detail.html", _detail_context(request, case, note_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def consent_give(request, public_id):
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        services.consent_record(actor=request.user, case=case, purpose=form.cleaned_data["purpose"])
+        messages.success(request, _("Consenso registrato."))
+    else:
+        messages.error(request, _("Finalità non valida."))
+    return redirect("cases:case_detail", public_id=case.public_id)
+
+
+@require_POST
+def consent_withdraw(request, public_id):
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        services.consent_withdraw(
+            actor=request.user, case=case, purpose=form.cleaned_data["purpose"]
+        )
+        messages.success(request, _("Consenso revocato."))
+    else:
+        messages.error(request, _("Finalità non valida."))
+    return redirect("cases:case_detail", public_id=case.public_id)
+
+
+@require_http_methods(["GET"])
+def case_access_log(request, public_id):
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    events = audit_events_for_centre(user=request.user, object_id=str(case.public_id))
+    return render(
+        request,
+        "cases/case_access_log.html",
+        {"case": case, "page": paginate(request, events, 50)},
+    )
+
+
+@require_http_methods(["GET"])
+def centre_access_log(request):
+    events = audit_events_for_centre(user=request.user)
+    return render(request, "cases/centre_access_log.html", {"page": paginate(request, events, 50)})

@@ -1,0 +1,110 @@
+"""The synthetic demo world: organisations, one account per role, percorsi. No real person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from scarpette.accounts.models import Membership, Organisation, User
+from scarpette.accounts.permissions import Role
+from scarpette.cases import services as case_services
+from scarpette.cases.models import Case, Consent
+from scarpette.core.validators import tax_code_check_char
+
+DEMO_PASSWORD = "demo-passaggio-2026"
+
+ORGANISATIONS = [
+    ("Centro Aurora (demo)", Organisation.Kind.CAV),
+    ("Centro Betulla (demo)", Organisation.Kind.CAV),
+    ("Casa Ginestra (demo)", Organisation.Kind.CASA_RIFUGIO),
+    ("Sede INPS Milano (demo)", Organisation.Kind.INPS),
+    ("Comune (demo)", Organisation.Kind.COMUNE),
+    ("Città metropolitana (demo)", Organisation.Kind.CITTA_METROPOLITANA),
+    ("ATS (demo)", Organisation.Kind.ATS),
+]
+
+ACCOUNTS = [
+    ("operatrice.a@demo.invalid", "Anna Operatrice", Role.OPERATRICE, "Centro Aurora (demo)"),
+    ("referente.a@demo.invalid", "Rita Referente", Role.REFERENTE, "Centro Aurora (demo)"),
+    ("operatrice.b@demo.invalid", "Bianca Operatrice", Role.OPERATRICE, "Centro Betulla (demo)"),
+    ("referente.b@demo.invalid", "Bruna Referente", Role.REFERENTE, "Centro Betulla (demo)"),
+    ("operatrice.rifugio@demo.invalid", "Giulia Operatrice", Role.OPERATRICE,
+     "Casa Ginestra (demo)"),
+    ("consulente@demo.invalid", "Carlo Consulente", Role.CONSULENTE_INPS,
+     "Sede INPS Milano (demo)"),
+    ("sportello@demo.invalid", "Sara Sportello", Role.SPORTELLO_INPS, "Sede INPS Milano (demo)"),
+    ("tavolo@demo.invalid", "Teresa Tavolo", Role.TAVOLO, "Comune (demo)"),
+    ("admin@demo.invalid", "Adele Amministratrice", Role.AMMINISTRATORE, None),
+]
+
+# Invented names, marked as examples; tax codes are syntactically valid but belong to no one.
+FAKE_NAMES = ["Maria Esempio", "Lucia Prova", "Fatima Campione", "Elena Fittizia", "Sofia Modello",
+              "Ioana Esempio", "Olena Prova", "Li Campione"]
+
+
+def fake_tax_code(rng: random.Random) -> str:
+    letters = "".join(rng.choice("BCDFGHLMNPRSTVZ") for _ in range(6))
+    year = f"{rng.randint(60, 99):02d}"
+    month = rng.choice("ABCDEHLMPRST")
+    day = f"{rng.randint(41, 71):02d}"  # women: day + 40
+    place = "Z" + f"{rng.randint(100, 399)}"  # a foreign-country code: born abroad
+    first15 = f"{letters}{year}{month}{day}{place}"
+    return first15 + tax_code_check_char(first15)
+
+
+def demo_exists() -> bool:
+    return Organisation.objects.filter(name=ORGANISATIONS[0][0]).exists()
+
+
+@transaction.atomic
+def load_demo(*, cases_per_centre: int = 12, seed: int = 2026) -> list[tuple[str, str, str]]:
+    """Create the demo world once; return (e-mail, role label, organisation) for each account."""
+    rng = random.Random(seed)
+    if not demo_exists():
+        orgs = {name: Organisation.objects.create(name=name, kind=kind) for name, kind in ORGANISATIONS}
+        users = {}
+        for email, name, role, org_name in ACCOUNTS:
+            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
+            Membership.objects.create(user=user, organisation=orgs.get(org_name), role=role)
+            users[email] = user
+        today = timezone.localdate()
+        for operator_email, referent_email in [
+            ("operatrice.a@demo.invalid", "referente.a@demo.invalid"),
+            ("operatrice.b@demo.invalid", "referente.b@demo.invalid"),
+            ("operatrice.rifugio@demo.invalid", None),
+        ]:
+            operator = users[operator_email]
+            for index in range(cases_per_centre if referent_email else 3):
+                actor = users[referent_email] if referent_email and index % 4 == 0 else operator
+                case = case_services.case_open(
+                    actor=actor,
+                    opened_on=today - dt.timedelta(days=rng.randint(0, 700)),
+                    assigned=[operator],
+                )
+                if index % 3 == 0:
+                    case_services.case_update_identity(
+                        actor=operator,
+                        case=case,
+                        data={
+                            "full_name": rng.choice(FAKE_NAMES),
+                            "tax_code": fake_tax_code(rng),
+                            "phone": f"+39 3{rng.randint(10, 99)} 000 {rng.randint(1000, 9999)}",
+                            "safe_channels": "through_centre",
+                            "safe_times": "lun-ven 10-12",
+                        },
+                    )
+                if index % 2 == 0:
+                    case_services.consent_record(
+                        actor=operator, case=case, purpose=Consent.Purpose.TRANSMISSION
+                    )
+                if index % 5 == 4:
+                    case_services.case_set_status(
+                        actor=operator, case=case, status=Case.Status.CLOSED
+                    )
+    result = []
+    for email, _name, role, org_name in ACCOUNTS:
+        result.append((email, Role(role).label, org_name or "—"))
+    return result
