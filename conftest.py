@@ -14,28 +14,23 @@ def personas(db):
     return make_personas()
 
 
-@pytest.fixture(autouse=True)
-def _audit_flush_allowed(request):
-    """Transactional tests flush every table between tests; the audit triggers refuse that, so
-    the flush (and only the flush) runs in the audit maintenance mode."""
-    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
-        yield
-        return
-    from django.db import connection
+@pytest.fixture(scope="session", autouse=True)
+def _audit_flush_allowed():
+    """Transactional tests (browser tests) flush every table between tests; the audit triggers
+    refuse that, so the flush (and only the flush) runs in the audit maintenance mode."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
 
-    original = connection.ops.execute_sql_flush
+    from scarpette.audit.triggers import maintenance
 
-    def flush(sql_list):
-        from scarpette.audit.triggers import maintenance
+    original = BaseDatabaseOperations.execute_sql_flush
 
-        with maintenance(connection):
-            return original(sql_list)
+    def flush(self, sql_list):
+        with maintenance(self.connection):
+            return original(self, sql_list)
 
-    connection.ops.execute_sql_flush = flush
-    try:
-        yield
-    finally:
-        connection.ops.execute_sql_flush = original
+    BaseDatabaseOperations.execute_sql_flush = flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original
 
 
 def pytest_configure(config):
