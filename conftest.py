@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
@@ -37,3 +38,38 @@ def pytest_configure(config):
     # Playwright's sync API runs an event loop in the test thread; the live server's ORM calls
     # are in other threads, and fixtures' ORM calls are synchronous by design.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# --- No personal data in logs (security.md battery 10) -------------------------------------------
+# Every log record emitted during the run is checked against the values the tests seed.
+SEEDED_SECRETS = ("Zelda Segreta", "RSSMRA80A41F205B", "333 1234567", "Colloquio fissato")
+
+
+class _RecordingHandler(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record):
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 (a malformed record is not a leak)
+            return
+        if record.exc_info and record.exc_info[1] is not None:
+            text += str(record.exc_info[1])
+        for secret in SEEDED_SECRETS:
+            if secret in text:
+                self.leaks.append(f"{record.name}: {secret!r}")
+
+
+_log_recorder = _RecordingHandler()
+
+
+def pytest_sessionstart(session):
+    logging.getLogger().addHandler(_log_recorder)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _log_recorder.leaks:
+        print("\nPersonal data found in log records:", *sorted(set(_log_recorder.leaks)), sep="\n  ")
+        session.exitstatus = 1

@@ -200,7 +200,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_ADAPTER = "scarpette.accounts.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Scarpette Rosse"
+MFA_TOTP_ISSUER = "Portale servizi"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side: old PCs and phones drift
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_RATE_LIMITS = {"authenticate": "5/5m/ip"}
 # Two-factor login is mandatory for every staff account; only the demo may switch it off.

@@ -6,15 +6,17 @@ test signs her in with `client.force_login`; tests of the real login flow use `t
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.contrib.auth.hashers import make_password
 
 from scarpette.accounts.models import Membership, Organisation, User
 from scarpette.accounts.permissions import Role
 
-PASSWORD = "correct-horse-battery-staple-42"
+PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105 (test personas only)
 
 
 @dataclass
@@ -44,8 +46,16 @@ class Personas:
         }
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once per test run.
+    return make_password(PASSWORD)
+
+
 def make_user(email: str, name: str, role: str, organisation: Organisation | None) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name)
+    user = User.objects.create_user(email=email, full_name=name)
+    user.password = _password_hash()
+    user.save(update_fields=["password"])
     Membership.objects.create(user=user, organisation=organisation, role=role)
     TOTP.activate(user, generate_totp_secret())
     return user
