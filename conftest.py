@@ -71,5 +71,7 @@ def pytest_sessionstart(session):
 
 def pytest_sessionfinish(session, exitstatus):
     if _log_recorder.leaks:
-        print("\nPersonal data found in log records:", *sorted(set(_log_recorder.leaks)), sep="\n  ")
+        print(
+            "\nPersonal data found in log records:", *sorted(set(_log_recorder.leaks)), sep="\n  "
+        )
         session.exitstatus = 1

@@ -13,9 +13,15 @@ from scarpette.accounts.permissions import active_membership
 
 # Pages a signed-in user may reach before the gates below are satisfied.
 _ALWAYS_ALLOWED = ("account_logout", "set_language")
-_MFA_SETUP = ("mfa_activate_totp", "mfa_index", "mfa_view_recovery_codes",
-              "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "account_reauthenticate",
-              "mfa_reauthenticate")
+_MFA_SETUP = (
+    "mfa_activate_totp",
+    "mfa_index",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "account_reauthenticate",
+    "mfa_reauthenticate",
+)
 
 
 def _url_name(request) -> str:
@@ -63,8 +69,11 @@ class MfaRequiredMiddleware:
             from allauth.mfa.models import Authenticator
 
             name = _url_name(request)
-            if name not in _ALWAYS_ALLOWED + _MFA_SETUP and not Authenticator.objects.filter(
-                user=request.user, type=Authenticator.Type.TOTP
-            ).exists():
+            if (
+                name not in _ALWAYS_ALLOWED + _MFA_SETUP
+                and not Authenticator.objects.filter(
+                    user=request.user, type=Authenticator.Type.TOTP
+                ).exists()
+            ):
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

@@ -29,7 +29,10 @@ def _send_activation(user: User, base_url: str) -> None:
     """A neutral e-mail with the link to choose a password (sent only after commit)."""
     path = reverse(
         "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
     )
     body = render_to_string("accounts/email/activation.txt", {"link": base_url.rstrip("/") + path})
     transaction.on_commit(
@@ -53,7 +56,12 @@ def _check_role_for_organisation(role: str, organisation: Organisation | None) -
 
 @transaction.atomic
 def account_create(
-    *, actor, email: str, full_name: str, role: str, organisation: Organisation | None,
+    *,
+    actor,
+    email: str,
+    full_name: str,
+    role: str,
+    organisation: Organisation | None,
     base_url: str,
 ) -> User:
     """Create a staff account and send the activation link. Permission: platform.account_manage."""

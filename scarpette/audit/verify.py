@@ -25,9 +25,7 @@ def verify_chain(max_problems: int = 20) -> VerifyResult:
     expected_id = 1
     last_id = 0
     while len(result.problems) < max_problems:
-        rows = list(
-            AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:BATCH]
-        )
+        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:BATCH])
         if not rows:
             break
         for event in rows:

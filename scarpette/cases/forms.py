@@ -52,7 +52,9 @@ class StatusForm(forms.Form):
 class IdentityForm(forms.Form):
     full_name = forms.CharField(label=_("Nome e cognome"), required=False, max_length=150)
     tax_code = forms.CharField(
-        label=_("Codice fiscale"), required=False, max_length=20,
+        label=_("Codice fiscale"),
+        required=False,
+        max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     phone = forms.CharField(label=_("Telefono"), required=False, max_length=30)
@@ -88,8 +90,9 @@ class IdentityForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Nuova nota"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=5000)
+    text = forms.CharField(
+        label=_("Nuova nota"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class ConsentForm(forms.Form):

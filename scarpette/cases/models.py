@@ -104,8 +104,15 @@ class CaseIdentity(TimestampedModel):
     @property
     def is_empty(self) -> bool:
         return not any(
-            [self.full_name, self.tax_code, self.phone, self.email, self.address,
-             self.safe_channels, self.safe_times]
+            [
+                self.full_name,
+                self.tax_code,
+                self.phone,
+                self.email,
+                self.address,
+                self.safe_channels,
+                self.safe_times,
+            ]
         )
 
 

@@ -37,10 +37,7 @@ def case_get_for_user(*, user, public_id, action: str = "cases.case.viewed") -> 
     exists in another centre (the user never learns that it exists).
     """
     case = (
-        Case.objects.visible_to(user)
-        .select_related("centre")
-        .filter(public_id=public_id)
-        .first()
+        Case.objects.visible_to(user).select_related("centre").filter(public_id=public_id).first()
     )
     if case is None:
         other = Case.objects.filter(public_id=public_id).values("centre_id").first()

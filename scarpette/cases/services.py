@@ -20,7 +20,13 @@ from scarpette.core.crypto import blind_index
 from scarpette.core.validators import normalise_tax_code, validate_tax_code
 
 IDENTITY_FIELDS = (
-    "full_name", "tax_code", "phone", "email", "address", "safe_channels", "safe_times",
+    "full_name",
+    "tax_code",
+    "phone",
+    "email",
+    "address",
+    "safe_channels",
+    "safe_times",
 )
 
 
@@ -132,7 +138,9 @@ def case_update_identity(*, actor, case: Case, data: dict) -> CaseIdentity:
     if not changed:
         return identity
     identity.tax_code_index = (
-        blind_index(identity.tax_code, context="cases.identity.tax_code") if identity.tax_code else ""
+        blind_index(identity.tax_code, context="cases.identity.tax_code")
+        if identity.tax_code
+        else ""
     )
     identity.save()
     _event(case, actor, CaseEvent.Kind.IDENTITY_UPDATED)
@@ -155,7 +163,9 @@ def case_reveal_identity(*, actor, case: Case) -> CaseIdentity | None:
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise PermissionDenied
     identity = CaseIdentity.objects.filter(case=case).first()
-    audit_log(actor=actor, action="cases.identity.revealed", obj=case, organisation_id=case.centre_id)
+    audit_log(
+        actor=actor, action="cases.identity.revealed", obj=case, organisation_id=case.centre_id
+    )
     return identity
 
 

@@ -159,7 +159,9 @@ def case_note(request, public_id):
         messages.success(request, _("Nota aggiunta."))
         return redirect("cases:case_detail", public_id=case.public_id)
     return render(
-        request, "cases/case_detail.html", _detail_context(request, case, note_form=form),
+        request,
+        "cases/case_detail.html",
+        _detail_context(request, case, note_form=form),
         status=400,
     )
 

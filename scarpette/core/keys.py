@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import os
 import secrets
@@ -18,7 +19,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 def parse_encryption_keys(raw: str | None) -> dict[str, bytes]:
     if not raw:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS (or FIELD_ENCRYPTION_KEYS_FILE) is required")
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS (or FIELD_ENCRYPTION_KEYS_FILE) is required"
+        )
     keys: dict[str, bytes] = {}
     for item in raw.split(","):
         kid, sep, b64 = item.strip().partition(":")
@@ -66,9 +69,7 @@ def load_demo_keys(path: Path) -> dict[str, str]:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
-    try:
+    with contextlib.suppress(FileExistsError):
         os.link(tmp, path)  # atomic: two processes starting together agree on one file
-    except FileExistsError:
-        pass
     tmp.unlink(missing_ok=True)
     return json.loads(path.read_text(encoding="utf-8"))

@@ -18,7 +18,8 @@ class RequestInfo:
 
 
 _current: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar(
-    "scarpette_request", default=RequestInfo()
+    "scarpette_request",
+    default=RequestInfo(),  # noqa: B039 (frozen dataclass)
 )
 
 

@@ -15,8 +15,34 @@ _ODD = {
     **dict(
         zip(
             "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-            [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22,
-             25, 24, 23],
+            [
+                1,
+                0,
+                5,
+                7,
+                9,
+                13,
+                15,
+                17,
+                19,
+                21,
+                2,
+                4,
+                18,
+                20,
+                11,
+                3,
+                6,
+                8,
+                12,
+                14,
+                16,
+                10,
+                22,
+                25,
+                24,
+                23,
+            ],
             strict=True,
         )
     ),
@@ -25,9 +51,7 @@ _EVEN = {**{str(d): d for d in range(10)}, **{chr(65 + i): i for i in range(26)}
 
 
 def tax_code_check_char(first15: str) -> str:
-    total = sum(
-        _ODD[ch] if index % 2 == 0 else _EVEN[ch] for index, ch in enumerate(first15)
-    )
+    total = sum(_ODD[ch] if index % 2 == 0 else _EVEN[ch] for index, ch in enumerate(first15))
     return chr(65 + total % 26)
 
 

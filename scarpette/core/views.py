@@ -17,9 +17,7 @@ def dashboard(request):
     context = {"membership": active_membership(user)}
     if has_perm(user, Perm.CASE_VIEW):
         context["counts"] = case_counts_for_user(user=user)
-        context["recent"] = list(
-            case_list_for_user(user=user, mine=True, status="open")[:5]
-        )
+        context["recent"] = list(case_list_for_user(user=user, mine=True, status="open")[:5])
     return render(request, "core/dashboard.html", context)
 
 

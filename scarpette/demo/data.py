@@ -14,7 +14,7 @@ from scarpette.cases import services as case_services
 from scarpette.cases.models import Case, Consent
 from scarpette.core.validators import tax_code_check_char
 
-DEMO_PASSWORD = "demo-passaggio-2026"
+DEMO_PASSWORD = "demo-passaggio-2026"  # noqa: S105 (synthetic demo accounts only)
 
 ORGANISATIONS = [
     ("Centro Aurora (demo)", Organisation.Kind.CAV),
@@ -31,18 +31,34 @@ ACCOUNTS = [
     ("referente.a@demo.invalid", "Rita Referente", Role.REFERENTE, "Centro Aurora (demo)"),
     ("operatrice.b@demo.invalid", "Bianca Operatrice", Role.OPERATRICE, "Centro Betulla (demo)"),
     ("referente.b@demo.invalid", "Bruna Referente", Role.REFERENTE, "Centro Betulla (demo)"),
-    ("operatrice.rifugio@demo.invalid", "Giulia Operatrice", Role.OPERATRICE,
-     "Casa Ginestra (demo)"),
-    ("consulente@demo.invalid", "Carlo Consulente", Role.CONSULENTE_INPS,
-     "Sede INPS Milano (demo)"),
+    (
+        "operatrice.rifugio@demo.invalid",
+        "Giulia Operatrice",
+        Role.OPERATRICE,
+        "Casa Ginestra (demo)",
+    ),
+    (
+        "consulente@demo.invalid",
+        "Carlo Consulente",
+        Role.CONSULENTE_INPS,
+        "Sede INPS Milano (demo)",
+    ),
     ("sportello@demo.invalid", "Sara Sportello", Role.SPORTELLO_INPS, "Sede INPS Milano (demo)"),
     ("tavolo@demo.invalid", "Teresa Tavolo", Role.TAVOLO, "Comune (demo)"),
     ("admin@demo.invalid", "Adele Amministratrice", Role.AMMINISTRATORE, None),
 ]
 
 # Invented names, marked as examples; tax codes are syntactically valid but belong to no one.
-FAKE_NAMES = ["Maria Esempio", "Lucia Prova", "Fatima Campione", "Elena Fittizia", "Sofia Modello",
-              "Ioana Esempio", "Olena Prova", "Li Campione"]
+FAKE_NAMES = [
+    "Maria Esempio",
+    "Lucia Prova",
+    "Fatima Campione",
+    "Elena Fittizia",
+    "Sofia Modello",
+    "Ioana Esempio",
+    "Olena Prova",
+    "Li Campione",
+]
 
 
 def fake_tax_code(rng: random.Random) -> str:
@@ -64,7 +80,9 @@ def load_demo(*, cases_per_centre: int = 12, seed: int = 2026) -> list[tuple[str
     """Create the demo world once; return (e-mail, role label, organisation) for each account."""
     rng = random.Random(seed)
     if not demo_exists():
-        orgs = {name: Organisation.objects.create(name=name, kind=kind) for name, kind in ORGANISATIONS}
+        orgs = {
+            name: Organisation.objects.create(name=name, kind=kind) for name, kind in ORGANISATIONS
+        }
         users = {}
         for email, name, role, org_name in ACCOUNTS:
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)

@@ -17,8 +17,12 @@ def test_referent_invites_an_operator_who_gets_a_neutral_mail(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("accounts:centre_staff"),
-            {"full_name": "Nora Nuova", "email": "Nora@Example.org",
-             "centre": personas.centre_b.pk, "role": "referente"},
+            {
+                "full_name": "Nora Nuova",
+                "email": "Nora@Example.org",
+                "centre": personas.centre_b.pk,
+                "role": "referente",
+            },
         )
     assert response.status_code == 302
     user = User.objects.get(email="nora@example.org")
@@ -104,8 +108,12 @@ def test_admin_creates_organisation_and_account(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("accounts:account_create"),
-            {"full_name": "Olga Operatrice", "email": "olga@example.org", "role": "operatrice",
-             "organisation": str(org.public_id)},
+            {
+                "full_name": "Olga Operatrice",
+                "email": "olga@example.org",
+                "role": "operatrice",
+                "organisation": str(org.public_id),
+            },
         )
     assert response.status_code == 302
     assert User.objects.get(email="olga@example.org").membership.organisation == org
@@ -116,8 +124,12 @@ def test_admin_cannot_put_an_inps_role_in_a_centre(personas, client):
     client.force_login(personas.admin)
     response = client.post(
         reverse("accounts:account_create"),
-        {"full_name": "X Y", "email": "xy@example.org", "role": "consulente_inps",
-         "organisation": str(personas.centre_a.public_id)},
+        {
+            "full_name": "X Y",
+            "email": "xy@example.org",
+            "role": "consulente_inps",
+            "organisation": str(personas.centre_a.public_id),
+        },
     )
     assert response.status_code == 200
     assert "non è previsto" in response.content.decode()

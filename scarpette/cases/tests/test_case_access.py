@@ -10,17 +10,19 @@ from scarpette.cases.services import case_open, case_update_identity
 
 CASE_URLS_GET = ["cases:case_detail", "cases:case_identity", "cases:case_access_log"]
 CASE_URLS_POST = [
-    "cases:case_reveal", "cases:case_status", "cases:case_assign", "cases:case_note",
-    "cases:consent_give", "cases:consent_withdraw",
+    "cases:case_reveal",
+    "cases:case_status",
+    "cases:case_assign",
+    "cases:case_note",
+    "cases:consent_give",
+    "cases:consent_withdraw",
 ]
 
 
 @pytest.fixture
 def case_a(personas):
     case = case_open(actor=personas.operator_a)
-    case_update_identity(
-        actor=personas.operator_a, case=case, data={"full_name": "Zelda Segreta"}
-    )
+    case_update_identity(actor=personas.operator_a, case=case, data={"full_name": "Zelda Segreta"})
     return case
 
 
@@ -29,9 +31,11 @@ def test_it_hides_case_from_other_centre(name, personas, client, case_a):
     client.force_login(personas.operator_b)
     url = reverse(name, kwargs={"public_id": case_a.public_id})
     before = AuditEvent.objects.filter(action="cases.case.access_denied").count()
-    response = client.post(url, {"status": "closed", "text": "x", "purpose": "statistics"}) if (
-        name in CASE_URLS_POST
-    ) else client.get(url)
+    response = (
+        client.post(url, {"status": "closed", "text": "x", "purpose": "statistics"})
+        if (name in CASE_URLS_POST)
+        else client.get(url)
+    )
     assert response.status_code == 404
     assert b"Zelda" not in response.content
     denied = AuditEvent.objects.filter(action="cases.case.access_denied").order_by("-id")

@@ -31,8 +31,12 @@ def test_it_opens_a_case_with_a_pseudonymous_code(personas, client):
     page = client.get(response.url).content.decode()
     assert case.code in page
     assert "2 Marzo 2026" in page
-    assert AuditEvent.objects.filter(action="cases.case.created", object_id=str(case.public_id)).exists()
-    assert AuditEvent.objects.filter(action="cases.case.viewed", object_id=str(case.public_id)).exists()
+    assert AuditEvent.objects.filter(
+        action="cases.case.created", object_id=str(case.public_id)
+    ).exists()
+    assert AuditEvent.objects.filter(
+        action="cases.case.viewed", object_id=str(case.public_id)
+    ).exists()
 
 
 def test_it_shows_field_errors_and_saves_nothing_on_bad_date(personas, client):
@@ -119,8 +123,9 @@ def test_notes_are_encrypted_and_listed(personas, client):
 def test_status_changes_are_on_the_timeline(personas, client):
     case = case_open(actor=personas.operator_a)
     client.force_login(personas.operator_a)
-    client.post(reverse("cases:case_status", kwargs={"public_id": case.public_id}),
-                {"status": "closed"})
+    client.post(
+        reverse("cases:case_status", kwargs={"public_id": case.public_id}), {"status": "closed"}
+    )
     case.refresh_from_db()
     assert case.status == "closed" and case.closed_on is not None
     page = client.get(reverse("cases:case_detail", kwargs={"public_id": case.public_id}))
@@ -151,8 +156,11 @@ def test_consent_is_recorded_once_and_withdrawable(personas, client):
     client.post(give, {"purpose": "transmission"})
     assert Consent.objects.filter(case=case).count() == 2
     assert Consent.objects.filter(case=case, withdrawn_at__isnull=True).count() == 1
-    actions = list(AuditEvent.objects.filter(action__startswith="cases.consent").values_list(
-        "action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="cases.consent").values_list(
+            "action", flat=True
+        )
+    )
     assert actions.count("cases.consent.given") == 2
     assert actions.count("cases.consent.withdrawn") == 1
 

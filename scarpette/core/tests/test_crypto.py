@@ -55,7 +55,9 @@ def test_blind_index_normalises_and_is_keyed(settings):
 def test_rotation_reencrypts_with_the_new_key(personas, settings, capsys):
     case = case_open(actor=personas.operator_a)
     case_update_identity(
-        actor=personas.operator_a, case=case, data={"full_name": "Zelda Segreta", "phone": "3331234567"}
+        actor=personas.operator_a,
+        case=case,
+        data={"full_name": "Zelda Segreta", "phone": "3331234567"},
     )
     old_keys = dict(settings.FIELD_ENCRYPTION_KEYS)
     settings.FIELD_ENCRYPTION_KEYS = {"k2": b"2" * 32, **old_keys}

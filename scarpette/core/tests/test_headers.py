@@ -49,7 +49,7 @@ def test_script_nonce_matches_the_policy(personas, client):
 
 
 def _boom(request):
-    raise RuntimeError("Zelda Segreta exploded")
+    raise RuntimeError("Zelda exploded")
 
 
 urlpatterns = [path("boom/", _boom)]

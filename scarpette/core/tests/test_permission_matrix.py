@@ -13,8 +13,14 @@ from scarpette.cases.models import Case
 from scarpette.cases.services import case_open
 
 ROLES = [
-    "anonymous", "operator_a", "referent_a", "operator_b", "inps_specialist",
-    "sportello_officer", "tavolo_member", "admin",
+    "anonymous",
+    "operator_a",
+    "referent_a",
+    "operator_b",
+    "inps_specialist",
+    "sportello_officer",
+    "tavolo_member",
+    "admin",
 ]
 STAFF = ROLES[1:]
 CENTRE_A = {"operator_a", "referent_a"}
@@ -50,12 +56,16 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "cases:consent_give": ("post", "case", only(CENTRE_A, 302, 404)),
     "cases:consent_withdraw": ("post", "case", only(CENTRE_A, 302, 404)),
     "cases:case_access_log": (
-        "get", "case", {**only(CENTRE_A, 200, 404), "operator_a": 403},
+        "get",
+        "case",
+        {**only(CENTRE_A, 200, 404), "operator_a": 403},
     ),
     # Staff management
     "accounts:centre_staff": ("get", None, only({"referent_a"}, 200, 403)),
     "accounts:account_active": (
-        "post", "operator_a_user", {**only({"referent_a", "admin"}, 302, 403)},
+        "post",
+        "operator_a_user",
+        {**only({"referent_a", "admin"}, 302, 403)},
     ),
     "accounts:account_list": ("get", None, only({"admin"}, 200, 403)),
     "accounts:account_create": ("get", None, only({"admin"}, 200, 403)),
@@ -148,10 +158,7 @@ def test_url_answers_each_role_as_expected(name, personas, client):
         client.logout()
         if user is not None:
             client.force_login(user)
-        if method == "get":
-            response = client.get(url)
-        else:
-            response = client.post(url, POST_DATA.get(name, {}))
+        response = client.get(url) if method == "get" else client.post(url, POST_DATA.get(name, {}))
         got[role] = response.status_code
         if name == "accounts:account_active" and response.status_code == 302:
             personas.operator_a.refresh_from_db()

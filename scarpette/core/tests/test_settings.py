@@ -57,8 +57,11 @@ def test_production_refuses_debug():
 
 
 def test_demo_refuses_to_face_a_network(tmp_path):
-    env = {"SCARPETTE_ENV": "demo", "ALLOWED_HOSTS": "scarpette.example.org",
-           "SCARPETTE_VAR_DIR": str(tmp_path)}
+    env = {
+        "SCARPETTE_ENV": "demo",
+        "ALLOWED_HOSTS": "scarpette.example.org",
+        "SCARPETTE_VAR_DIR": str(tmp_path),
+    }
     result = manage("check", env=env)
     assert result.returncode != 0 and "demo mode" in result.stderr
 

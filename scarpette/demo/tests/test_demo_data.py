@@ -30,15 +30,18 @@ def test_it_loads_once_and_prints_the_accounts(demo, capsys):
     assert verify_chain().ok
 
 
-@pytest.mark.parametrize(("email", "heading"), [
-    ("operatrice.a@demo.invalid", "Percorsi del centro"),
-    ("referente.b@demo.invalid", "Il tuo centro"),
-    ("operatrice.rifugio@demo.invalid", "Percorsi del centro"),
-    ("consulente@demo.invalid", "Casi trasmessi alla tua sede"),
-    ("sportello@demo.invalid", "Casi trasmessi alla tua sede"),
-    ("tavolo@demo.invalid", "Tavolo tecnico"),
-    ("admin@demo.invalid", "Configurazione"),
-])
+@pytest.mark.parametrize(
+    ("email", "heading"),
+    [
+        ("operatrice.a@demo.invalid", "Percorsi del centro"),
+        ("referente.b@demo.invalid", "Il tuo centro"),
+        ("operatrice.rifugio@demo.invalid", "Percorsi del centro"),
+        ("consulente@demo.invalid", "Casi trasmessi alla tua sede"),
+        ("sportello@demo.invalid", "Casi trasmessi alla tua sede"),
+        ("tavolo@demo.invalid", "Tavolo tecnico"),
+        ("admin@demo.invalid", "Configurazione"),
+    ],
+)
 def test_every_demo_account_reaches_its_dashboard(demo, client, email, heading):
     response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
     assert response.status_code == 302
@@ -50,8 +53,11 @@ def test_every_demo_account_reaches_its_dashboard(demo, client, email, heading):
 
 
 def test_centres_see_only_their_demo_cases(demo, client):
-    client.post(reverse("account_login"),
-                {"login": "operatrice.b@demo.invalid", "password": DEMO_PASSWORD})
+    client.post(
+        reverse("account_login"), {"login": "operatrice.b@demo.invalid", "password": DEMO_PASSWORD}
+    )
     listing = client.get(reverse("cases:case_list")).content.decode()
-    for code in Case.objects.filter(centre__name="Centro Aurora (demo)").values_list("code", flat=True):
+    for code in Case.objects.filter(centre__name="Centro Aurora (demo)").values_list(
+        "code", flat=True
+    ):
         assert code not in listing

@@ -8,7 +8,9 @@ from scarpette.core.crypto import EncryptedTextField, current_kid, encrypt, key_
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt all encrypted fields with the current key (the first in FIELD_ENCRYPTION_KEYS)."
+    help = (
+        "Re-encrypt all encrypted fields with the current key (the first in FIELD_ENCRYPTION_KEYS)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=500)
@@ -46,9 +48,7 @@ def _raw_rows(model, columns, last_pk, limit):
 
     table = connection.ops.quote_name(model._meta.db_table)
     pk_col = connection.ops.quote_name(model._meta.pk.column)
-    cols = ", ".join(
-        connection.ops.quote_name(model._meta.get_field(c).column) for c in columns
-    )
+    cols = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
     sql = f"SELECT {pk_col}, {cols} FROM {table}"  # noqa: S608 (identifiers from the model)
     params: list = []
     if last_pk is not None:

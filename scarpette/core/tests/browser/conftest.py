@@ -42,8 +42,13 @@ def chromium():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
             ],
         )
         yield browser
@@ -56,8 +61,9 @@ def page(chromium, live_server):
     # The closed network: any request that leaves this machine is answered locally.
     context.route(
         lambda url: not url.startswith(live_server.url),
-        lambda route: route.fulfill(status=200, body="<html><body>neutral</body></html>",
-                                    content_type="text/html"),
+        lambda route: route.fulfill(
+            status=200, body="<html><body>neutral</body></html>", content_type="text/html"
+        ),
     )
     page = context.new_page()
     yield page

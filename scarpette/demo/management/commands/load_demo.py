@@ -12,7 +12,7 @@ class Command(BaseCommand):
             raise CommandError("demo data is refused in production (SCARPETTE_ENV=production)")
         accounts = load_demo()
         self.stdout.write("")
-        self.stdout.write("Demo accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for email, role, org in accounts:
             self.stdout.write(f"  {email:<34} {str(role):<28} {org}")
         if not settings.MFA_REQUIRED:
