@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ScreeningConfig(AppConfig):
+    """Measures catalogue and rules engine: pure Python and YAML, no models."""
+
+    name = "scarpette.screening"
+    label = "screening"
+    verbose_name = "Screening"

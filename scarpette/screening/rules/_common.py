@@ -1,0 +1,225 @@
+"""Predicates several measures share: citizenship and permits, ISEE notes, births, job endings."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from scarpette.screening.catalogue import CATALOGUE
+from scarpette.screening.evaluation import Check, Context, Kid, add_months
+from scarpette.screening.logic import (
+    FALSE,
+    TRUE,
+    Tri,
+    all_of,
+    any_of,
+    fact_is,
+    of,
+    open_case,
+    unknown,
+)
+
+PERMIT_18BIS_OPEN = (
+    "Il permesso per vittime di violenza domestica (art. 18-bis d.lgs. 286/1998) non è citato "
+    "tra i titoli ammessi e le fonti non chiariscono se basti: verificare con l'INPS; se ha anche "
+    "un altro permesso (per esempio UE per soggiornanti di lungo periodo) indicare quello."
+)
+STATELESS_OPEN = (
+    "Lo status di apolide non è citato espressamente tra i requisiti di questa misura: verificare "
+    "con l'INPS."
+)
+NEW_ISEE_2026 = (
+    "Dal 1° gennaio 2026 questa misura usa l'ISEE per le prestazioni familiari e per l'inclusione "
+    "(L. 199/2025, art. 1 c. 208; messaggio INPS 102/2026), con franchigia più alta sulla casa di "
+    "abitazione: il valore ISEE indicato deve essere questo."
+)
+NO_DSU = (
+    "Non ha un ISEE valido: serve presentare la DSU (on line, CAF o patronato) per conoscere il "
+    "valore che decide il requisito."
+)
+
+
+def citizenship(
+    facts: dict[str, Any],
+    ok_citizenship: frozenset[str],
+    ok_permits: frozenset[str],
+    open_permits: dict[str, str],
+    stateless: Tri,
+) -> Tri:
+    """Her citizenship and, for a non-EU citizen, her permit, against one measure's lists.
+
+    `open_permits` maps a permit to the note explaining why the sources leave it open; any other
+    permit fails. Only citizenship is reported missing when unknown: the permit matters only once
+    she is known to be a non-EU citizen.
+    """
+    value = facts.get("citizenship")
+    if value is None:
+        return unknown("citizenship")
+    if value in ok_citizenship:
+        return TRUE
+    if value == "STATELESS":
+        return stateless
+    if value != "NON_EU":
+        return FALSE
+    permit = facts.get("permit")
+    if permit is None:
+        return unknown("permit")
+    if permit in ok_permits:
+        return TRUE
+    note = open_permits.get(permit)
+    return open_case(note) if note else FALSE
+
+
+def is_non_eu(facts: dict[str, Any]) -> bool:
+    return facts.get("citizenship") == "NON_EU"
+
+
+def new_isee_applies(day: date) -> bool:
+    period = CATALOGUE.common_param("new_isee_active", day)
+    return bool(period and period.value)
+
+
+def isee_notes(check: Check, ctx: Context, *, family_isee: bool) -> None:
+    """Notes every ISEE-tested measure shares: no DSU yet, the 2026 indicator, ISEE corrente."""
+    facts = ctx.facts
+    if facts.get("isee") is None and facts.get("has_isee") is False:
+        check.note_if_positive(NO_DSU)
+    if family_isee and new_isee_applies(ctx.as_of):
+        check.note_if_positive(NEW_ISEE_2026)
+    if facts.get("income_drop_recent") is True:
+        check.note(
+            "Il suo reddito è calato o ha perso il lavoro dopo l'anno di riferimento dell'ISEE: "
+            "un ISEE corrente può abbassare il valore (vedi la misura ISEE corrente)."
+        )
+
+
+def isee_waiver(ctx: Context) -> Tri:
+    """The L. 199/2025 waiver: ISEE not required in the first 12 months of a CAV/shelter path.
+
+    Off until INPS publishes instructions (parameter `isee_waiver_active` in _common.yaml);
+    while off it never decides anything, and a caveat tells operators it is coming.
+    """
+    period = CATALOGUE.common_param("isee_waiver_active", ctx.as_of)
+    if not (period and period.value):
+        return FALSE
+    facts = ctx.facts
+    start = facts.get("protection_path_start")
+    in_path = any_of(fact_is(facts, "followed_by_cav"), fact_is(facts, "in_shelter"))
+    recent = (
+        unknown("protection_path_start")
+        if start is None
+        else of(start <= ctx.as_of < add_months(start, 12))
+    )
+    return all_of(in_path, recent)
+
+
+def isee_waiver_note(check: Check, ctx: Context) -> None:
+    """Tell operators about the announced waiver when the ISEE test fails during 2026-2027."""
+    period = CATALOGUE.common_param("isee_waiver_announced", ctx.as_of)
+    if period and period.value:
+        check.negative.append(period.note)
+
+
+def birth_within(kid: Kid, as_of: date, months: int) -> Tri:
+    """The child was born in the last `months` months (the 6-month windows of the maternity
+    allowances). Needs the birth date; an age of 1 or more rules it out."""
+    born = kid.born_on
+    age = kid.age
+    if born is None:
+        if age is not None and age >= 1:
+            return FALSE
+        return unknown("children")
+    recent = add_months(as_of, -months) <= born <= as_of
+    if recent and age is not None and age >= 1:
+        return open_case(
+            "L'età e la data di nascita di un figlio non coincidono: correggere i dati del figlio."
+        )
+    return of(recent)
+
+
+def latest_recent_birth(ctx: Context, months: int) -> date | None:
+    """The most recent known birth date inside the window (for amounts fixed by birth year)."""
+    if not ctx.kids:
+        return None
+    dates = [
+        k.born_on
+        for k in ctx.kids
+        if k.born_on is not None and birth_within(k, ctx.as_of, months).value is True
+    ]
+    return max(dates) if dates else None
+
+
+def job_ended_tri(facts: dict[str, Any]) -> Tri:
+    """She is not working now: out of work, or her work relationship has ended."""
+    return any_of(
+        TRUE
+        if facts.get("employment") in ("unemployed", "not_working")
+        else (unknown("employment") if facts.get("employment") is None else FALSE),
+        fact_is(facts, "employment_active", False),
+    )
+
+
+VIOLENCE_RESIGNATION = (
+    "Le dimissioni per sfuggire a violenza subita fuori dal lavoro non sono una giusta causa "
+    "riconosciuta dall'INPS (in un caso noto la NASpI è stata respinta): l'esito è incerto e non "
+    "va consigliato di dimettersi per ottenere la disoccupazione. Prima valutare il congedo "
+    "indennizzato per le vittime di violenza (art. 24 d.lgs. 80/2015) e il passaggio al "
+    "part-time; per il caso concreto consultare un patronato o un'avvocata."
+)
+WORKPLACE_JUST_CAUSE = (
+    "Dimissioni per giusta causa legata al lavoro (per esempio molestie o violenza sul luogo di "
+    "lavoro, stipendi non pagati): la disoccupazione spetta se la giusta causa è riconosciuta; "
+    "serve una verifica legale (patronato, sindacato o avvocata) e documentazione dei fatti."
+)
+MATERNITY_RESIGNATION = (
+    "Le dimissioni sembrano cadere nel periodo tutelato di maternità (dalla gravidanza al primo "
+    "anno del figlio): in quel caso la disoccupazione spetta. Verificare le date e la convalida "
+    "delle dimissioni all'Ispettorato del lavoro."
+)
+
+
+def _maternity_protected(ctx: Context, end: date | None) -> bool:
+    """Resignation in the protected maternity period (pregnancy to the child's first birthday).
+
+    Only known facts can open this exception (it is read as a reason to doubt a "not eligible",
+    never as a reason to grant), so unknown children or dates simply leave it closed.
+    """
+    if end is None:
+        return False
+    pregnant = ctx.facts.get("pregnant_month")
+    if pregnant and end >= add_months(ctx.as_of, -pregnant):
+        return True
+    for kid in ctx.kids or ():
+        born = kid.born_on
+        if born is not None and born - timedelta(days=300) <= end <= born + timedelta(days=365):
+            return True
+    return False
+
+
+def involuntary_tri(ctx: Context) -> Tri:
+    """The job ended against her will (NASpI and DIS-COLL), with the violence rule.
+
+    A resignation because of violence outside work is never "eligible": it stays undetermined
+    whatever job_loss_involuntary says, with the advice to consider the paid leave first.
+    """
+    facts = ctx.facts
+    reason = facts.get("resignation_reason")
+    if reason == "violence_outside_work":
+        return open_case(VIOLENCE_RESIGNATION)
+    if reason is None:
+        by_reason = unknown("resignation_reason")
+    elif reason == "workplace_just_cause":
+        by_reason = open_case(WORKPLACE_JUST_CAUSE)
+    elif _maternity_protected(ctx, facts.get("job_end_date")):
+        by_reason = open_case(MATERNITY_RESIGNATION)
+    else:
+        by_reason = FALSE
+    return any_of(fact_is(facts, "job_loss_involuntary"), by_reason)
+
+
+def application_deadline(ctx: Context, days: int) -> Tri:
+    """Within `days` days of the end of the job (NASpI and DIS-COLL: 68)."""
+    end = ctx.facts.get("job_end_date")
+    if end is None:
+        return unknown("job_end_date")
+    return of(ctx.as_of <= end + timedelta(days=days))
