@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "scarpette.core.middleware.ErrorReferenceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "scarpette.core.middleware.ItalianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

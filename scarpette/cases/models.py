@@ -186,3 +186,11 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "-at"], name="caseevent_case_recent")]
+
+    @property
+    def value_label(self) -> str:
+        """The recorded choice in words (a status or a consent purpose)."""
+        for choices in (Case.Status, Consent.Purpose):
+            if self.value in choices.values:
+                return choices(self.value).label
+        return self.value

@@ -123,3 +123,18 @@ class SessionTimeoutMiddleware:
                 return redirect(settings.LOGIN_URL)
             request.session["last_seen_at"] = now
         return self.get_response(request)
+
+
+class ItalianFirstMiddleware:
+    """Italian unless the user chose another language (cookie): the browser's language is not used.
+
+    Centre PCs and tablets are often set up in English; the pages must still open in Italian.
+    Runs before LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
