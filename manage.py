@@ -2,7 +2,6 @@
 import os
 import sys
 
-
 # Commands that touch no database and no secret. The screening CLI is a contract (facts.md) that
 # other systems call from a bare checkout, so it must not need production keys to start.
 PURE_COMMANDS = {"screen", "screening_benchmark"}

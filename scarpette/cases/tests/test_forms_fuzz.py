@@ -11,8 +11,9 @@ from scarpette.cases.models import CaseIdentity
 from scarpette.cases.services import case_open
 
 text = st.text(max_size=400)
-FUZZ = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.fixture
@@ -22,15 +23,31 @@ def signed_in(personas, client):
 
 
 @FUZZ
-@given(full_name=text, tax_code=text, phone=text, email=text, address=text, safe_times=text,
-       channels=st.lists(st.sampled_from(["sms", "email", "phone_call", "through_centre", "x"])))
-def test_identity_form_never_fails(signed_in, full_name, tax_code, phone, email, address,
-                                   safe_times, channels):
+@given(
+    full_name=text,
+    tax_code=text,
+    phone=text,
+    email=text,
+    address=text,
+    safe_times=text,
+    channels=st.lists(st.sampled_from(["sms", "email", "phone_call", "through_centre", "x"])),
+)
+def test_identity_form_never_fails(
+    signed_in, full_name, tax_code, phone, email, address, safe_times, channels
+):
     client, case = signed_in
-    data = {"full_name": full_name, "tax_code": tax_code, "phone": phone, "email": email,
-            "address": address, "safe_times": safe_times, "safe_channels": channels}
-    response = client.post(reverse("cases:case_identity", kwargs={"public_id": case.public_id}),
-                           data)
+    data = {
+        "full_name": full_name,
+        "tax_code": tax_code,
+        "phone": phone,
+        "email": email,
+        "address": address,
+        "safe_times": safe_times,
+        "safe_channels": channels,
+    }
+    response = client.post(
+        reverse("cases:case_identity", kwargs={"public_id": case.public_id}), data
+    )
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         identity = CaseIdentity.objects.get(case=case)
@@ -44,17 +61,22 @@ def test_identity_form_never_fails(signed_in, full_name, tax_code, phone, email,
 def test_open_and_list_never_fail(signed_in, opened_on, q, status, page):
     client, _case = signed_in
     assert client.post(reverse("cases:case_open"), {"opened_on": opened_on}).status_code in (
-        200, 302)
-    assert client.get(reverse("cases:case_list"),
-                      {"q": q, "status": status, "page": page}).status_code == 200
+        200,
+        302,
+    )
+    assert (
+        client.get(reverse("cases:case_list"), {"q": q, "status": status, "page": page}).status_code
+        == 200
+    )
 
 
 @FUZZ
 @given(note=text)
 def test_note_never_fails_and_reads_back(signed_in, note):
     client, case = signed_in
-    response = client.post(reverse("cases:case_note", kwargs={"public_id": case.public_id}),
-                           {"text": note})
+    response = client.post(
+        reverse("cases:case_note", kwargs={"public_id": case.public_id}), {"text": note}
+    )
     assert response.status_code in (302, 400)
     if response.status_code == 302:
         assert case.notes.order_by("-id").first().text == note.strip()
