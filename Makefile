@@ -21,17 +21,18 @@ messages: $(VENV)/.installed
 	SCARPETTE_ENV=test $(PY) manage.py compilemessages --ignore=.venv --verbosity=0
 
 run: $(VENV)/.installed messages
+	@bash scripts/ensure_system_packages.sh fonts-wqy-microhei
 	SCARPETTE_ENV=demo $(PY) manage.py migrate --noinput --verbosity=0
 	SCARPETTE_ENV=demo $(PY) manage.py load_demo
 	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	SCARPETTE_ENV=demo MFA_REQUIRED=$${MFA_REQUIRED:-0} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload --skip-checks
 
 test: $(VENV)/.installed-dev messages
-	@bash scripts/ensure_system_packages.sh chromium
+	@bash scripts/ensure_system_packages.sh chromium fonts-wqy-microhei poppler-utils
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-dev messages
-	@bash scripts/ensure_system_packages.sh chromium
+	@bash scripts/ensure_system_packages.sh chromium fonts-wqy-microhei poppler-utils
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/scarpette} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -9,6 +9,8 @@ import pytest
 
 from scarpette.core.testing import make_personas
 
+pytest_plugins = ["scarpette.core.browser_fixtures"]
+
 
 @pytest.fixture
 def personas(db):

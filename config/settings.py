@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "scarpette.audit",
     "scarpette.screening",
     "scarpette.cases",
+    "scarpette.questionnaire",
     "scarpette.demo",
 ]
 
@@ -256,6 +257,8 @@ QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.google.com/search?q=mete
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INFORMATION_NOTICE_VERSION = env_str("INFORMATION_NOTICE_VERSION", "2026-01")
 CASES_PAGE_SIZE = 25
+# The tablet goes back to its start screen after this many idle seconds (answers are kept).
+TABLET_IDLE_SECONDS = env_int("TABLET_IDLE_SECONDS", 180)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("lingua/", login_not_required(set_language), name="set_language"),
     path("percorsi/", include("scarpette.cases.urls")),
     path("misure/", include("scarpette.screening.urls")),
+    path("", include("scarpette.questionnaire.urls")),
     path("", include("scarpette.accounts.urls")),
     path("", include("scarpette.core.urls")),
 ]

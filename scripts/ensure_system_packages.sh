@@ -7,6 +7,7 @@ for pkg in "$@"; do
   case "$pkg" in
     gettext) command -v msgfmt >/dev/null 2>&1 || missing+=(gettext) ;;
     chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
+    poppler-utils) command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils) ;;
     *) dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
   esac
 done

@@ -37,6 +37,7 @@ class Perm(StrEnum):
     # Platform configuration
     ORGANISATION_MANAGE = "platform.organisation_manage"
     ACCOUNT_MANAGE = "platform.account_manage"
+    QUESTIONNAIRE_MANAGE = "platform.questionnaire_manage"
     # Reference material: the measures catalogue and its rules
     MEASURES_VIEW = "measures.view"
 
@@ -58,7 +59,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SPORTELLO_INPS: frozenset({Perm.MEASURES_VIEW}),
     Role.TAVOLO: frozenset({Perm.MEASURES_VIEW}),
     Role.AMMINISTRATORE: frozenset(
-        {Perm.ORGANISATION_MANAGE, Perm.ACCOUNT_MANAGE, Perm.MEASURES_VIEW}
+        {
+            Perm.ORGANISATION_MANAGE,
+            Perm.ACCOUNT_MANAGE,
+            Perm.QUESTIONNAIRE_MANAGE,
+            Perm.MEASURES_VIEW,
+        }
     ),
 }
 

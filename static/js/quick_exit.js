@@ -8,6 +8,7 @@
   function leave(event) {
     if (event) { event.preventDefault(); }
     document.body.style.visibility = "hidden";
+    document.dispatchEvent(new CustomEvent("scarpette:quick-exit"));
     try { window.sessionStorage.clear(); window.localStorage.clear(); } catch (e) { /* ignore */ }
     window.location.replace(target);
   }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scarpette.cases.services import case_open, case_update_identity
-from scarpette.core.tests.browser.conftest import sign_in
+from scarpette.core.browser_fixtures import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,4 +1,4 @@
-"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright, with axe-core checks.
+"""Browser-test fixtures (loaded by the root conftest). Real Chromium (Debian's /usr/bin/chromium) driven by Playwright, with axe-core checks.
 
 In CI (CI=true) a missing Chromium is an error, never a skip.
 """
@@ -15,19 +15,13 @@ from axe_playwright_python.sync_playwright import Axe
 from scarpette.core.testing import PASSWORD, totp_code
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE_OPTIONS = {
     "runOnly": {
         "type": "tag",
         "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
     }
 }
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if "browser" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +88,9 @@ def sign_in(page, user) -> None:
     page.fill("input[name=code]", totp_code(user))
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/" not in url)
+
+
+def save_artifact(name: str) -> Path:
+    """Where a test stores what people should be able to look at after the run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / name

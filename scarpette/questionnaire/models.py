@@ -1,0 +1,126 @@
+"""Questionnaire versions, sessions (answers under a percorso), screening runs and needs."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from scarpette.core.crypto import EncryptedTextField
+from scarpette.core.models import PublicIdModel
+
+
+class FormVersion(PublicIdModel):
+    """One version of the XLSForm. Answers keep the version they were given under."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bozza")
+        PUBLISHED = "published", _("Pubblicata")
+        RETIRED = "retired", _("Ritirata")
+
+    form_id = models.CharField(max_length=64)
+    version = models.CharField(_("versione"), max_length=32, unique=True)
+    # The sheets as rows ({"survey": [...], "choices": [...], "settings": [...], "languages": [...]})
+    rows = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class QuestionnaireSession(PublicIdModel):
+    class Mode(models.TextChoices):
+        ASSISTED = "assisted", _("Con l'operatrice")
+        SELF = "self", _("In autonomia sul tablet")
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In corso")
+        COMPLETED = "completed", _("Completato")
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="questionnaire_sessions"
+    )
+    form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(max_length=16, choices=Mode.choices)
+    language = models.CharField(max_length=8, default="it")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    # Answers are special-category data: stored encrypted as JSON.
+    answers_json = EncryptedTextField()
+    section_index = models.PositiveSmallIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Tablet hand-over: a short-lived code to open the session on the tablet (stored hashed),
+    # and the code the tablet shows at the end for the operator to take the session back.
+    tablet_code_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    tablet_code_expires_at = models.DateTimeField(null=True, blank=True)
+    handback_code = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="qsession_case_recent")]
+
+    @property
+    def answers(self) -> dict:
+        return json.loads(self.answers_json) if self.answers_json else {}
+
+    @answers.setter
+    def answers(self, value: dict) -> None:
+        self.answers_json = json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class ScreeningRun(PublicIdModel):
+    """The screening of a percorso at one moment, with the rules version that produced it."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="screenings")
+    session = models.ForeignKey(
+        QuestionnaireSession, on_delete=models.SET_NULL, null=True, related_name="screenings"
+    )
+    as_of = models.DateField()
+    rules_version = models.CharField(max_length=64)
+    facts_json = EncryptedTextField()
+    results_json = EncryptedTextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="screening_case_recent")]
+
+    @property
+    def facts(self) -> dict:
+        return json.loads(self.facts_json) if self.facts_json else {}
+
+    @property
+    def results(self) -> list[dict]:
+        return json.loads(self.results_json) if self.results_json else []
+
+
+class CaseNeed(models.Model):
+    """A need she expressed (money, work, housing…), per percorso: feeds the monitoring."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="needs")
+    need = models.CharField(max_length=24)
+    session = models.ForeignKey(QuestionnaireSession, on_delete=models.CASCADE, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "need"], name="caseneed_unique"),
+        ]
+        indexes = [models.Index(fields=["need"], name="caseneed_need")]

@@ -1,0 +1,122 @@
+"""Reads of questionnaires and screening results, scoped through the percorso."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from scarpette.accounts.permissions import Perm, require
+from scarpette.audit.services import audit_log
+from scarpette.cases.models import Case
+from scarpette.questionnaire import xlsform
+from scarpette.questionnaire.models import CaseNeed, FormVersion, QuestionnaireSession, ScreeningRun
+from scarpette.screening.catalogue import load_catalogue
+
+
+def session_get_for_user(*, user, public_id) -> QuestionnaireSession:
+    """A session of a percorso the user may see, else 404 (audited like the percorso itself)."""
+    session = (
+        QuestionnaireSession.objects.select_related("case", "form_version")
+        .filter(public_id=public_id, case__in=Case.objects.visible_to(user))
+        .first()
+    )
+    if session is None:
+        other = (
+            QuestionnaireSession.objects.filter(public_id=public_id)
+            .values("case__centre_id")
+            .first()
+        )
+        if other is not None:
+            audit_log(
+                actor=user,
+                action="questionnaire.session.access_denied",
+                object_type="questionnaire.questionnairesession",
+                object_id=str(public_id),
+                organisation_id=other["case__centre_id"],
+                outcome="denied",
+            )
+        raise Http404
+    audit_log(
+        actor=user,
+        action="questionnaire.session.viewed",
+        obj=session.case,
+        organisation_id=session.case.centre_id,
+        detail={"session": str(session.public_id)},
+    )
+    return session
+
+
+def sessions_for_case(*, user, case: Case) -> QuerySet[QuestionnaireSession]:
+    require(user, Perm.CASE_VIEW)
+    return QuestionnaireSession.objects.filter(
+        case=case, case__in=Case.objects.visible_to(user)
+    ).select_related("form_version")
+
+
+def latest_run(*, session: QuestionnaireSession) -> ScreeningRun | None:
+    return session.screenings.order_by("-created_at", "-id").first()
+
+
+def needs_for_case(*, case: Case) -> list[str]:
+    return list(CaseNeed.objects.filter(case=case).values_list("need", flat=True).order_by("need"))
+
+
+@dataclass
+class MeasureRow:
+    measure: str
+    name: str
+    status: str
+    reasons: list[dict]
+    missing: list[tuple[str, int | None]]  # (fact, page of its question)
+    documents: list[str]
+    applies: str
+    channel: str
+    amount: dict | None
+    caveats: list[str]
+
+
+def results_for_display(*, run: ScreeningRun, definition, runner) -> list[MeasureRow]:
+    """Each measure's result with its name, and each missing fact linked to its question's page."""
+    catalogue = load_catalogue()
+    rows = []
+    for result in run.results:
+        measure = catalogue.by_id[result["measure"]]
+        missing = []
+        for fact in result["missing"]:
+            question = definition.fact_questions.get(fact)
+            missing.append((fact, runner.page_of_question(question) if question else None))
+        rows.append(
+            MeasureRow(
+                measure=result["measure"],
+                name=measure.name_it,
+                status=result["status"],
+                reasons=result["reasons"],
+                missing=missing,
+                documents=result["documents"],
+                applies=result["applies"],
+                channel=result["channel"],
+                amount=result["amount"],
+                caveats=result["caveats"],
+            )
+        )
+    order = {"eligible": 0, "undetermined": 1, "not_eligible": 2}
+    return sorted(rows, key=lambda row: order.get(row.status, 3))
+
+
+def form_versions(*, user) -> QuerySet[FormVersion]:
+    require(user, Perm.QUESTIONNAIRE_MANAGE)
+    return FormVersion.objects.select_related("uploaded_by").order_by("-created_at")
+
+
+def form_version_get(*, user, public_id) -> FormVersion:
+    require(user, Perm.QUESTIONNAIRE_MANAGE)
+    version = FormVersion.objects.filter(public_id=public_id).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def form_version_workbook(version: FormVersion) -> bytes:
+    return xlsform.to_workbook_bytes(xlsform.FormRows.from_dict(version.rows))

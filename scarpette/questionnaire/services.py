@@ -1,0 +1,369 @@
+"""Changes to questionnaires: versions, sessions, answers, screening runs, tablet hand-over.
+
+Each service is one transaction, re-checks permission and scope, and writes its audit event.
+Tablet actions have no signed-in user: the view proves the tablet holds the session (its claim
+lives in the tablet's own session cookie) and the services record `actor=None, via="tablet"`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scarpette.accounts.permissions import Perm, require
+from scarpette.audit.services import audit_log
+from scarpette.cases.models import Case
+from scarpette.questionnaire import xlsform
+from scarpette.questionnaire.engine import FormRunner
+from scarpette.questionnaire.mapping import answers_to_facts
+from scarpette.questionnaire.models import (
+    CaseNeed,
+    FormVersion,
+    QuestionnaireSession,
+    ScreeningRun,
+)
+from scarpette.screening.engine import screen
+
+TABLET_CODE_MINUTES = 15
+_CODE_DIGITS = "0123456789"
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(f"tablet|{code}".encode()).hexdigest()
+
+
+# --- Form versions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def form_current() -> FormVersion:
+    """The form new sessions use: the newest published version. The repository's definition is
+    imported (and published) the first time its version number is seen."""
+    rows = xlsform.load_rows()
+    definition = xlsform.parse(rows)
+    version, created = FormVersion.objects.get_or_create(
+        version=definition.version,
+        defaults={
+            "form_id": definition.form_id,
+            "rows": rows.as_dict(),
+            "status": FormVersion.Status.PUBLISHED,
+            "published_at": timezone.now(),
+        },
+    )
+    if created:
+        audit_log(actor=None, action="questionnaire.form.imported", obj=version)
+    return (
+        FormVersion.objects.filter(status=FormVersion.Status.PUBLISHED)
+        .order_by("-published_at", "-id")
+        .first()
+    )
+
+
+def definition_of(version: FormVersion):
+    return xlsform.parse_cached(version.version, version.rows)
+
+
+@transaction.atomic
+def form_version_upload(*, actor, data: bytes) -> FormVersion:
+    """Store an uploaded .xlsx as a draft after validation (pyxform + fact mapping).
+
+    Permission: platform.questionnaire_manage. Raises ValidationError listing every problem.
+    """
+    require(actor, Perm.QUESTIONNAIRE_MANAGE)
+    try:
+        rows = xlsform.rows_from_workbook(data)
+    except xlsform.FormError as exc:
+        raise ValidationError(str(exc)) from exc
+    errors = xlsform.validate(rows)
+    if errors:
+        raise ValidationError(errors)
+    definition = xlsform.parse(rows)
+    if FormVersion.objects.filter(version=definition.version).exists():
+        raise ValidationError(
+            _("La versione %(version)s esiste già: cambia il campo version nel foglio settings.")
+            % {"version": definition.version}
+        )
+    version = FormVersion.objects.create(
+        form_id=definition.form_id,
+        version=definition.version,
+        rows=rows.as_dict(),
+        uploaded_by=actor,
+    )
+    audit_log(actor=actor, action="questionnaire.form.uploaded", obj=version)
+    return version
+
+
+@transaction.atomic
+def form_version_publish(*, actor, version: FormVersion) -> FormVersion:
+    """Publish a validated draft: new sessions use it; existing answers keep their version."""
+    require(actor, Perm.QUESTIONNAIRE_MANAGE)
+    version = FormVersion.objects.select_for_update().get(pk=version.pk)
+    errors = xlsform.validate(xlsform.FormRows.from_dict(version.rows))
+    if errors:
+        raise ValidationError(errors)
+    version.status = FormVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    audit_log(actor=actor, action="questionnaire.form.published", obj=version)
+    return version
+
+
+# --- Sessions ----------------------------------------------------------------------------------
+
+
+def _case_for(actor, case: Case) -> Case:
+    require(actor, Perm.CASE_EDIT)
+    locked = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    return locked
+
+
+@transaction.atomic
+def session_start(*, actor, case: Case, mode: str, language: str) -> QuestionnaireSession:
+    """Start a questionnaire for a percorso. Permission: case.edit, her own centre."""
+    case = _case_for(actor, case)
+    form = form_current()
+    definition = definition_of(form)
+    if language not in {lang.code for lang in definition.languages}:
+        raise ValidationError(_("Lingua non disponibile."))
+    if mode not in QuestionnaireSession.Mode.values:
+        raise ValidationError(_("Modalità non valida."))
+    session = QuestionnaireSession.objects.create(
+        case=case, form_version=form, mode=mode, language=language, started_by=actor
+    )
+    session.answers = {}
+    session.save(update_fields=["answers_json"])
+    audit_log(
+        actor=actor,
+        action="questionnaire.session.started",
+        obj=case,
+        organisation_id=case.centre_id,
+        detail={"session": str(session.public_id), "mode": mode, "language": language},
+    )
+    return session
+
+
+@dataclass
+class PageOutcome:
+    errors: dict[str, str] = field(default_factory=dict)
+    stay: bool = False  # show the same page again (errors, or new questions appeared)
+    finished: bool = False
+
+
+def _audit_session(actor, session: QuestionnaireSession, action: str, **detail) -> None:
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=session.case,
+        organisation_id=session.case.centre_id,
+        detail={
+            "session": str(session.public_id),
+            **({"via": "tablet"} if actor is None else {}),
+            **detail,
+        },
+    )
+
+
+def _lock_session(actor, session: QuestionnaireSession) -> QuestionnaireSession:
+    qs = QuestionnaireSession.objects.select_for_update().select_related("case", "form_version")
+    if actor is not None:
+        require(actor, Perm.CASE_EDIT)
+        qs = qs.filter(case__in=Case.objects.visible_to(actor))
+    locked = qs.filter(pk=session.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    return locked
+
+
+@transaction.atomic
+def session_submit_page(
+    *, actor, session: QuestionnaireSession, page: int, data, action: str, today=None
+) -> PageOutcome:
+    """Save one page of answers (validated on the field) and move forward or back.
+
+    `action` is "next", "back", "save", "add_repeat" or "remove_repeat:N". Answers already saved
+    are never lost: a page with errors keeps what was typed and stays. `actor` is None when the
+    woman answers on the tablet (the view has checked the tablet's claim).
+    """
+    session = _lock_session(actor, session)
+    if session.status != QuestionnaireSession.Status.IN_PROGRESS:
+        raise ValidationError(_("Il questionario è già concluso."))
+    runner = FormRunner(
+        definition_of(session.form_version),
+        session.answers,
+        language=session.language,
+        today=today or timezone.localdate(),
+    )
+    page = max(0, min(page, runner.page_count - 1))
+    result = runner.submit(page, data, action=action)
+    session.answers = result.answers
+    outcome = PageOutcome(errors=result.errors, stay=result.stay)
+    if not result.errors and not result.stay:
+        if action == "back":
+            session.section_index = max(0, page - 1)
+        elif action == "next":
+            if page + 1 >= runner.page_count:
+                outcome.finished = True
+            else:
+                session.section_index = page + 1
+        else:
+            session.section_index = page
+    else:
+        session.section_index = page
+    session.save(update_fields=["answers_json", "section_index", "updated_at"])
+    _audit_session(actor, session, "questionnaire.answers.saved", page=page)
+    if outcome.finished:
+        session_complete(actor=actor, session=session, today=today)
+    return outcome
+
+
+@transaction.atomic
+def session_complete(*, actor, session: QuestionnaireSession, today=None) -> ScreeningRun:
+    """Close the session, run the screening on its answers and record her needs."""
+    session = _lock_session(actor, session)
+    run = _screen_session(actor, session, today or timezone.localdate())
+    session.status = QuestionnaireSession.Status.COMPLETED
+    session.completed_at = timezone.now()
+    session.handback_code = "".join(secrets.choice(_CODE_DIGITS) for _ in range(4))
+    session.tablet_code_hash = ""
+    session.save(update_fields=["status", "completed_at", "handback_code", "tablet_code_hash"])
+    _audit_session(actor, session, "questionnaire.session.completed")
+    return run
+
+
+def _screen_session(actor, session: QuestionnaireSession, today) -> ScreeningRun:
+    import json
+
+    definition = definition_of(session.form_version)
+    facts, needs = answers_to_facts(definition, session.answers)
+    output = screen({**facts, "as_of": today.isoformat()})
+    run = ScreeningRun(
+        case=session.case,
+        session=session,
+        as_of=today,
+        rules_version=output["rules_version"],
+        facts_json=json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str),
+        results_json=json.dumps(output["results"], ensure_ascii=False),
+        created_by=actor,
+    )
+    run.save()
+    CaseNeed.objects.filter(case=session.case).exclude(need__in=needs).delete()
+    for need in needs:
+        CaseNeed.objects.get_or_create(case=session.case, need=need, defaults={"session": session})
+    _audit_session(
+        actor,
+        session,
+        "screening.run.created",
+        run=str(run.public_id),
+        rules_version=run.rules_version,
+    )
+    return run
+
+
+@transaction.atomic
+def session_reopen(*, actor, session: QuestionnaireSession, page: int) -> QuestionnaireSession:
+    """Let the operator correct an answer after the end: the session goes back in progress."""
+    session = _lock_session(actor, session)
+    if actor is None:
+        raise PermissionDenied
+    session.status = QuestionnaireSession.Status.IN_PROGRESS
+    session.section_index = max(0, page)
+    session.save(update_fields=["status", "section_index", "updated_at"])
+    _audit_session(actor, session, "questionnaire.session.reopened", page=page)
+    return session
+
+
+@transaction.atomic
+def session_rerun(*, actor, session: QuestionnaireSession, today=None) -> ScreeningRun:
+    """Screen the same answers again (new rules, or a new date)."""
+    session = _lock_session(actor, session)
+    if actor is None:
+        raise PermissionDenied
+    return _screen_session(actor, session, today or timezone.localdate())
+
+
+# --- Tablet hand-over --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tablet_code_issue(*, actor, session: QuestionnaireSession) -> str:
+    """A 6-digit code, valid 15 minutes, that opens this session on a centre tablet."""
+    session = _lock_session(actor, session)
+    if session.status != QuestionnaireSession.Status.IN_PROGRESS:
+        raise ValidationError(_("Il questionario è già concluso."))
+    while True:
+        code = "".join(secrets.choice(_CODE_DIGITS) for _ in range(6))
+        if not QuestionnaireSession.objects.filter(tablet_code_hash=_hash_code(code)).exists():
+            break
+    session.tablet_code_hash = _hash_code(code)
+    session.tablet_code_expires_at = timezone.now() + timedelta(minutes=TABLET_CODE_MINUTES)
+    session.save(update_fields=["tablet_code_hash", "tablet_code_expires_at"])
+    _audit_session(actor, session, "questionnaire.tablet.code_issued")
+    return code
+
+
+@transaction.atomic
+def tablet_claim(*, code: str) -> QuestionnaireSession | None:
+    """The tablet presents a code: the session it opens, or None. The code works once."""
+    code = (code or "").strip()
+    if not code.isdigit() or len(code) != 6:
+        return None
+    session = (
+        QuestionnaireSession.objects.select_for_update()
+        .select_related("case")
+        .filter(
+            tablet_code_hash=_hash_code(code),
+            tablet_code_expires_at__gt=timezone.now(),
+            status=QuestionnaireSession.Status.IN_PROGRESS,
+        )
+        .first()
+    )
+    if session is None:
+        return None
+    session.tablet_code_hash = ""
+    session.save(update_fields=["tablet_code_hash"])
+    _audit_session(None, session, "questionnaire.tablet.claimed")
+    return session
+
+
+@transaction.atomic
+def tablet_set_language(*, session: QuestionnaireSession, language: str) -> None:
+    session = _lock_session(None, session)
+    definition = definition_of(session.form_version)
+    if language in {lang.code for lang in definition.languages}:
+        session.language = language
+        session.save(update_fields=["language", "updated_at"])
+
+
+def handback_find(*, actor, code: str) -> QuestionnaireSession | None:
+    """The operator types the code shown by the tablet: the completed session of her centre."""
+    require(actor, Perm.CASE_VIEW)
+    code = (code or "").strip()
+    if not code.isdigit():
+        return None
+    return (
+        QuestionnaireSession.objects.filter(
+            case__in=Case.objects.visible_to(actor),
+            handback_code=code,
+            status=QuestionnaireSession.Status.COMPLETED,
+            completed_at__gte=timezone.now() - timedelta(hours=12),
+        )
+        .order_by("-completed_at")
+        .first()
+    )
+
+
+def record_summary_download(*, actor, session: QuestionnaireSession) -> None:
+    _audit_session(actor, session, "questionnaire.summary.downloaded")
+
+
+def record_tablet_event(*, session: QuestionnaireSession, action: str) -> None:
+    _audit_session(None, session, action)

@@ -1,0 +1,472 @@
+"""Questionnaire pages: operator-assisted mode, results, take-home summary, form versions, tablet."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from scarpette.accounts.decorators import permission_required
+from scarpette.accounts.permissions import Perm, require
+from scarpette.cases.selectors import case_get_for_user
+from scarpette.questionnaire import selectors, services
+from scarpette.questionnaire.engine import FormRunner
+from scarpette.questionnaire.forms import HandbackForm, StartForm, UploadForm
+from scarpette.questionnaire.models import QuestionnaireSession
+from scarpette.questionnaire.summary import (
+    PDF_FILENAME,
+    build_summary,
+    render_summary_pdf,
+)
+from scarpette.questionnaire.tablet_texts import tablet_texts
+
+ACTIONS = {"next", "back", "save", "add_repeat"}
+
+
+def _action(post) -> str:
+    action = post.get("action", "next")
+    if action in ACTIONS or (action.startswith("remove_repeat:") and action[14:].isdigit()):
+        return action
+    return "next"
+
+
+def _runner(session: QuestionnaireSession) -> FormRunner:
+    return FormRunner(
+        services.definition_of(session.form_version),
+        session.answers,
+        language=session.language,
+        today=timezone.localdate(),
+    )
+
+
+def _language_info(session: QuestionnaireSession):
+    definition = services.definition_of(session.form_version)
+    return next(lang for lang in definition.languages if lang.code == session.language)
+
+
+# --- Operator-assisted mode ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def session_start(request, case_id):
+    case = case_get_for_user(user=request.user, public_id=case_id, action="")
+    require(request.user, Perm.CASE_EDIT)
+    definition = services.definition_of(services.form_current())
+    form = StartForm(request.POST or None, languages=definition.languages)
+    if request.method == "POST" and form.is_valid():
+        session = services.session_start(
+            actor=request.user,
+            case=case,
+            mode=form.cleaned_data["mode"],
+            language=form.cleaned_data["language"],
+        )
+        if session.mode == QuestionnaireSession.Mode.SELF:
+            return redirect("questionnaire:tablet_code", public_id=session.public_id)
+        return redirect("questionnaire:session_page", public_id=session.public_id)
+    sessions = selectors.sessions_for_case(user=request.user, case=case)
+    return render(
+        request,
+        "questionnaire/session_start.html",
+        {"case": case, "form": form, "sessions": sessions, "languages": definition.languages},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_page(request, public_id):
+    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
+    if session.status == QuestionnaireSession.Status.COMPLETED:
+        return redirect("questionnaire:session_result", public_id=session.public_id)
+    runner = _runner(session)
+    index = session.section_index
+    if request.method == "GET" and request.GET.get("pagina", "").isdigit():
+        index = min(int(request.GET["pagina"]), runner.page_count - 1)
+    errors: dict[str, str] = {}
+    answers = None
+    if request.method == "POST":
+        page = (
+            int(request.POST.get("page", index))
+            if request.POST.get("page", "").isdigit()
+            else index
+        )
+        outcome = services.session_submit_page(
+            actor=request.user,
+            session=session,
+            page=page,
+            data=request.POST,
+            action=_action(request.POST),
+        )
+        if outcome.finished:
+            return redirect("questionnaire:session_result", public_id=session.public_id)
+        session.refresh_from_db()
+        if not outcome.stay:
+            return redirect(
+                reverse("questionnaire:session_page", kwargs={"public_id": session.public_id})
+                + f"?pagina={session.section_index}"
+            )
+        runner = _runner(session)
+        index, errors, answers = page, outcome.errors, session.answers
+    page_obj = runner.page(index, errors=errors, answers=answers)
+    language = _language_info(session)
+    return render(
+        request,
+        "questionnaire/session_page.html",
+        {
+            "session": session,
+            "case": session.case,
+            "page": page_obj,
+            "page_count": runner.page_count,
+            "progress": round(100 * (index + 1) / runner.page_count),
+            "language": language,
+            "texts": tablet_texts(session.language),
+            "mode": "assisted",
+            "lang": language.code,
+            "dir": language.direction,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_http_methods(["GET"])
+def session_result(request, public_id):
+    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
+    run = selectors.latest_run(session=session)
+    if run is None:
+        return redirect("questionnaire:session_page", public_id=session.public_id)
+    runner = _runner(session)
+    definition = services.definition_of(session.form_version)
+    measures = selectors.results_for_display(run=run, definition=definition, runner=runner)
+    return render(
+        request,
+        "questionnaire/session_result.html",
+        {
+            "session": session,
+            "case": session.case,
+            "run": run,
+            "measures": measures,
+            "needs": selectors.needs_for_case(case=session.case),
+        },
+    )
+
+
+@require_POST
+def session_rerun(request, public_id):
+    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
+    page = request.POST.get("correct_page", "")
+    if page.isdigit():
+        services.session_reopen(actor=request.user, session=session, page=int(page))
+        return redirect(
+            reverse("questionnaire:session_page", kwargs={"public_id": session.public_id})
+            + f"?pagina={page}"
+        )
+    services.session_rerun(actor=request.user, session=session)
+    messages.success(request, _("Screening ricalcolato con le regole in vigore."))
+    return redirect("questionnaire:session_result", public_id=session.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def session_tablet_code(request, public_id):
+    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
+    code = None
+    if request.method == "POST":
+        try:
+            code = services.tablet_code_issue(actor=request.user, session=session)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(
+        request,
+        "questionnaire/tablet_code.html",
+        {
+            "session": session,
+            "case": session.case,
+            "code": code,
+            "minutes": services.TABLET_CODE_MINUTES,
+            "handback_form": HandbackForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def handback(request):
+    require(request.user, Perm.CASE_VIEW)
+    form = HandbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session = services.handback_find(actor=request.user, code=form.cleaned_data["code"])
+        if session is not None:
+            return redirect("questionnaire:session_result", public_id=session.public_id)
+        form.add_error("code", _("Nessun questionario concluso con questo codice nel tuo centro."))
+    return render(request, "questionnaire/handback.html", {"form": form})
+
+
+def _summary_for(session, run):
+    return build_summary(
+        results=run.results, language=session.language, code=session.case.code, day=run.as_of
+    )
+
+
+@require_http_methods(["GET"])
+def summary_page(request, public_id):
+    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
+    run = selectors.latest_run(session=session)
+    if run is None:
+        raise Http404
+    summary = _summary_for(session, run)
+    return render(
+        request,
+        "questionnaire/summary_page.html",
+        {"session": session, "summary": summary},
+    )
+
+
+def _pdf_response(summary) -> HttpResponse:
+    response = HttpResponse(render_summary_pdf(summary), content_type="application/pdf")
+    # A neutral file name: the file may stay on a shared device.
+    response["Content-Disposition"] = f'attachment; filename="{PDF_FILENAME}"'
+    return response
+
+
+@require_http_methods(["GET"])
+def summary_pdf(request, public_id):
+    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
+    run = selectors.latest_run(session=session)
+    if run is None:
+        raise Http404
+    services.record_summary_download(actor=request.user, session=session)
+    return _pdf_response(_summary_for(session, run))
+
+
+# --- Administrators: form versions --------------------------------------------------------------
+
+
+@permission_required(Perm.QUESTIONNAIRE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def form_versions(request):
+    current = services.form_current()
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.form_version_upload(
+                actor=request.user, data=form.cleaned_data["file"].read()
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request, _("Versione %(version)s caricata come bozza.") % {"version": version}
+            )
+            return redirect("questionnaire:form_versions")
+    return render(
+        request,
+        "questionnaire/form_versions.html",
+        {
+            "versions": selectors.form_versions(user=request.user),
+            "current": current,
+            "form": form,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@permission_required(Perm.QUESTIONNAIRE_MANAGE)
+@require_http_methods(["GET"])
+def form_version_download(request, public_id):
+    version = selectors.form_version_get(user=request.user, public_id=public_id)
+    response = HttpResponse(
+        selectors.form_version_workbook(version),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="questionario-{version.version}.xlsx"'
+    return response
+
+
+@permission_required(Perm.QUESTIONNAIRE_MANAGE)
+@require_POST
+def form_version_publish(request, public_id):
+    version = selectors.form_version_get(user=request.user, public_id=public_id)
+    try:
+        services.form_version_publish(actor=request.user, version=version)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Versione %(version)s pubblicata.") % {"version": version})
+    return redirect("questionnaire:form_versions")
+
+
+# --- The woman on the tablet --------------------------------------------------------------------
+
+TABLET_KEY = "tablet_session"
+TABLET_SEEN = "tablet_seen_at"
+
+
+def _tablet_session(request) -> QuestionnaireSession | None:
+    """The session this tablet holds (claimed with a code), if it is still active."""
+    public_id = request.session.get(TABLET_KEY)
+    if not public_id:
+        return None
+    seen = request.session.get(TABLET_SEEN, 0)
+    if time.time() - seen > settings.TABLET_IDLE_SECONDS:
+        _tablet_forget(request)
+        return None
+    session = (
+        QuestionnaireSession.objects.select_related("case", "form_version")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if session is None:
+        _tablet_forget(request)
+        return None
+    request.session[TABLET_SEEN] = time.time()
+    return session
+
+
+def _tablet_forget(request) -> None:
+    request.session.pop(TABLET_KEY, None)
+    request.session.pop(TABLET_SEEN, None)
+    request.session.pop("tablet_language_chosen", None)
+
+
+def _tablet_render(request, template, context, status=200, language="it", direction="ltr"):
+    context = {
+        "lang": language,
+        "dir": direction,
+        "texts": tablet_texts(language),
+        "idle_seconds": settings.TABLET_IDLE_SECONDS,
+        "mode": "self",
+        **context,
+    }
+    return render(request, template, context, status=status)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def tablet(request):
+    """Every step of self-completion lives at this one address (see static/js/tablet.js)."""
+    session = _tablet_session(request)
+    if session is None:
+        return _tablet_start(request)
+    language = _language_info(session)
+    definition = services.definition_of(session.form_version)
+    if session.status == QuestionnaireSession.Status.COMPLETED:
+        return _tablet_render(
+            request,
+            "questionnaire/tablet_done.html",
+            {"session": session},
+            language=language.code,
+            direction=language.direction,
+        )
+    if not request.session.get("tablet_language_chosen"):
+        chosen = request.POST.get("language", "")
+        if request.method == "POST" and chosen:
+            services.tablet_set_language(session=session, language=chosen)
+            request.session["tablet_language_chosen"] = True
+            return redirect("questionnaire:tablet")
+        return _tablet_render(
+            request,
+            "questionnaire/tablet_language.html",
+            {"languages": definition.languages, "session": session},
+            language=language.code,
+            direction=language.direction,
+        )
+    runner = _runner(session)
+    index = session.section_index
+    errors: dict[str, str] = {}
+    answers = None
+    if request.method == "POST":
+        page = request.POST.get("page", "")
+        page = int(page) if page.isdigit() else index
+        outcome = services.session_submit_page(
+            actor=None,
+            session=session,
+            page=page,
+            data=request.POST,
+            action=_action(request.POST),
+        )
+        if outcome.finished or not outcome.stay:
+            return redirect("questionnaire:tablet")
+        session.refresh_from_db()
+        runner = _runner(session)
+        index, errors, answers = page, outcome.errors, session.answers
+    return _tablet_render(
+        request,
+        "questionnaire/tablet_page.html",
+        {
+            "session": session,
+            "page": runner.page(index, errors=errors, answers=answers),
+            "page_count": runner.page_count,
+            "progress": round(100 * (index + 1) / runner.page_count),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+        language=language.code,
+        direction=language.direction,
+    )
+
+
+def _tablet_start(request):
+    error = ""
+    if request.method == "POST" and "code" in request.POST:
+        from scarpette.questionnaire.throttle import tablet_code_allowed
+
+        if not tablet_code_allowed(request):
+            error = tablet_texts("it")["code_invalid"]
+        else:
+            session = services.tablet_claim(code=request.POST.get("code", ""))
+            if session is not None:
+                # The tablet never keeps a staff login: whoever was signed in on it is signed out.
+                logout(request)
+                request.session[TABLET_KEY] = str(session.public_id)
+                request.session[TABLET_SEEN] = time.time()
+                return redirect("questionnaire:tablet")
+            error = tablet_texts("it")["code_invalid"]
+    return _tablet_render(
+        request,
+        "questionnaire/tablet_start.html",
+        {"error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_not_required
+@require_POST
+def tablet_pause(request):
+    """Idle on the tablet: forget the claim; the answers saved so far stay with the percorso."""
+    session = _tablet_session(request)
+    if session is not None:
+        services.record_tablet_event(session=session, action="questionnaire.tablet.paused")
+    _tablet_forget(request)
+    return HttpResponse(status=204)
+
+
+@login_not_required
+@require_POST
+def tablet_exit(request):
+    """Quick exit on the tablet: forget the claim at once."""
+    session = _tablet_session(request)
+    if session is not None:
+        services.record_tablet_event(session=session, action="questionnaire.tablet.quick_exit")
+    _tablet_forget(request)
+    return HttpResponse(status=204)
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def tablet_summary_pdf(request):
+    session = _tablet_session(request)
+    if session is None or session.status != QuestionnaireSession.Status.COMPLETED:
+        raise Http404
+    run = session.screenings.order_by("-created_at", "-id").first()
+    if run is None:
+        raise Http404
+    return _pdf_response(_summary_for(session, run))
