@@ -13,6 +13,7 @@ from scarpette.accounts.permissions import Role
 from scarpette.cases import services as case_services
 from scarpette.cases.models import Case, Consent
 from scarpette.core.validators import tax_code_check_char
+from scarpette.questionnaire import services as q_services
 
 DEMO_PASSWORD = "demo-passaggio-2026"  # noqa: S105 (synthetic demo accounts only)
 
@@ -71,6 +72,33 @@ def fake_tax_code(rng: random.Random) -> str:
     return first15 + tax_code_check_char(first15)
 
 
+DEMO_ANSWERS = {
+    "age": 34,
+    "citizenship": "NON_EU",
+    "permit": "eu_long_term",
+    "resident_in_italy": "yes",
+    "years_resident_known": "yes",
+    "years_resident_in_italy": 8,
+    "last_two_years_continuous_residence": "yes",
+    "followed_by_cav": "yes",
+    "followed_by_social_services": "yes",
+    "employment": "unemployed",
+    "has_isee": "yes",
+    "isee_known": "dont_know",
+    "has_children": "yes",
+    "children": [{"child_age": 6, "child_lives_with_her": "yes"}],
+    "needs": ["money", "work", "housing"],
+}
+
+
+def _demo_questionnaire(operator, case) -> None:
+    """One completed questionnaire, so that the result and the summary can be seen in the demo."""
+    session = q_services.session_start(actor=operator, case=case, mode="assisted", language="ar")
+    session.answers = DEMO_ANSWERS
+    session.save(update_fields=["answers_json"])
+    q_services.session_complete(actor=operator, session=session)
+
+
 def demo_exists() -> bool:
     return Organisation.objects.filter(name=ORGANISATIONS[0][0]).exists()
 
@@ -118,6 +146,8 @@ def load_demo(*, cases_per_centre: int = 12, seed: int = 2026) -> list[tuple[str
                     case_services.consent_record(
                         actor=operator, case=case, purpose=Consent.Purpose.TRANSMISSION
                     )
+                if index == 1:
+                    _demo_questionnaire(operator, case)
                 if index % 5 == 4:
                     case_services.case_set_status(
                         actor=operator, case=case, status=Case.Status.CLOSED

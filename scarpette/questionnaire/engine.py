@@ -270,6 +270,8 @@ class FormRunner:
         now_shown = set(self.page(index, answers=answers).shown_keys)
         if action in {"next", "save"} and (now_shown - shown):
             stay = True  # new questions appeared because of these answers
+            # They were not on the page she answered: ask them, do not mark them as missing.
+            errors = {k: v for k, v in errors.items() if k not in now_shown - shown}
         if errors:
             stay = True
         return SubmitResult(answers=answers, errors=errors, stay=stay)

@@ -69,7 +69,7 @@ class MeasureRow:
     name: str
     status: str
     reasons: list[dict]
-    missing: list[tuple[str, int | None]]  # (fact, page of its question)
+    missing: list[tuple[str, str, int | None]]  # (fact, its question in Italian, page)
     documents: list[str]
     applies: str
     channel: str
@@ -86,7 +86,8 @@ def results_for_display(*, run: ScreeningRun, definition, runner) -> list[Measur
         missing = []
         for fact in result["missing"]:
             question = definition.fact_questions.get(fact)
-            missing.append((fact, runner.page_of_question(question) if question else None))
+            label = definition.question(question).label("it") if question else fact
+            missing.append((fact, label, runner.page_of_question(question) if question else None))
         rows.append(
             MeasureRow(
                 measure=result["measure"],

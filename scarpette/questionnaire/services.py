@@ -22,7 +22,7 @@ from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.engine import FormRunner
-from scarpette.questionnaire.mapping import answers_to_facts
+from scarpette.questionnaire.mapping import AnswerError, answers_to_facts
 from scarpette.questionnaire.models import (
     CaseNeed,
     FormVersion,
@@ -30,6 +30,7 @@ from scarpette.questionnaire.models import (
     ScreeningRun,
 )
 from scarpette.screening.engine import screen
+from scarpette.screening.facts import FactError
 
 TABLET_CODE_MINUTES = 15
 _CODE_DIGITS = "0123456789"
@@ -243,8 +244,18 @@ def _screen_session(actor, session: QuestionnaireSession, today) -> ScreeningRun
     import json
 
     definition = definition_of(session.form_version)
-    facts, needs = answers_to_facts(definition, session.answers)
-    output = screen({**facts, "as_of": today.isoformat()})
+    # Answers to questions that are no longer shown never reach the screening (ODK semantics).
+    answers = FormRunner(definition, session.answers, language=session.language, today=today).prune(
+        session.answers
+    )
+    try:
+        facts, needs = answers_to_facts(definition, answers)
+        output = screen({**facts, "as_of": today.isoformat()})
+    except (AnswerError, FactError) as exc:
+        name = getattr(exc, "question", None) or getattr(exc, "fact", "")
+        raise ValidationError(
+            _("La risposta «%(name)s» non è valida: correggila e riprova.") % {"name": name}
+        ) from exc
     run = ScreeningRun(
         case=session.case,
         session=session,

@@ -98,13 +98,20 @@ def session_page(request, public_id):
             if request.POST.get("page", "").isdigit()
             else index
         )
-        outcome = services.session_submit_page(
-            actor=request.user,
-            session=session,
-            page=page,
-            data=request.POST,
-            action=_action(request.POST),
-        )
+        try:
+            outcome = services.session_submit_page(
+                actor=request.user,
+                session=session,
+                page=page,
+                data=request.POST,
+                action=_action(request.POST),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(
+                reverse("questionnaire:session_page", kwargs={"public_id": session.public_id})
+                + f"?pagina={page}"
+            )
         if outcome.finished:
             return redirect("questionnaire:session_result", public_id=session.public_id)
         session.refresh_from_db()
@@ -386,13 +393,17 @@ def tablet(request):
     if request.method == "POST":
         page = request.POST.get("page", "")
         page = int(page) if page.isdigit() else index
-        outcome = services.session_submit_page(
-            actor=None,
-            session=session,
-            page=page,
-            data=request.POST,
-            action=_action(request.POST),
-        )
+        try:
+            outcome = services.session_submit_page(
+                actor=None,
+                session=session,
+                page=page,
+                data=request.POST,
+                action=_action(request.POST),
+            )
+        except ValidationError:
+            # Only an impossible answer gets here; the page shows again with what is saved.
+            return redirect("questionnaire:tablet")
         if outcome.finished or not outcome.stay:
             return redirect("questionnaire:tablet")
         session.refresh_from_db()

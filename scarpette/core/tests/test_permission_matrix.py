@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from scarpette.cases.models import Case
 from scarpette.cases.services import case_open
+from scarpette.questionnaire.services import form_current, session_complete, session_start
 
 ROLES = [
     "anonymous",
@@ -77,6 +78,23 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     # Measures catalogue: reference material for every staff role
     "screening:measure_list": ("get", None, answers(200)),
     "screening:measure_detail": ("get", "measure", answers(200)),
+    # Questionnaire (a completed session of centre A)
+    "questionnaire:session_start": ("get", "case_id", only(CENTRE_A, 200, 404)),
+    "questionnaire:session_page": ("get", "session", only(CENTRE_A, 302, 404)),
+    "questionnaire:session_result": ("get", "session", only(CENTRE_A, 200, 404)),
+    "questionnaire:session_rerun": ("post", "session", only(CENTRE_A, 302, 404)),
+    "questionnaire:tablet_code": ("get", "session", only(CENTRE_A, 200, 404)),
+    "questionnaire:summary_page": ("get", "session", only(CENTRE_A, 200, 404)),
+    "questionnaire:summary_pdf": ("get", "session", only(CENTRE_A, 200, 404)),
+    "questionnaire:handback": ("get", None, only(CENTRE_STAFF, 200, 403)),
+    "questionnaire:form_versions": ("get", None, only({"admin"}, 200, 403)),
+    "questionnaire:form_version_download": ("get", "form_version", only({"admin"}, 200, 403)),
+    "questionnaire:form_version_publish": ("post", "form_version", only({"admin"}, 302, 403)),
+    # The tablet is public by design: it holds no staff login and shows only the code prompt.
+    "questionnaire:tablet": ("get", None, answers(200, anonymous=200)),
+    "questionnaire:tablet_pause": ("post", None, answers(204, anonymous=204)),
+    "questionnaire:tablet_exit": ("post", None, answers(204, anonymous=204)),
+    "questionnaire:tablet_summary_pdf": ("get", None, answers(404, anonymous=404)),
     # Sign-in pages (allauth). Public ones answer anonymous; signed-in users are sent on.
     "account_login": ("get", None, answers(302, anonymous=200)),
     "account_logout": ("get", None, answers(200, anonymous=302)),
@@ -127,8 +145,17 @@ def test_every_url_is_in_the_matrix():
 
 
 def _kwargs(key: str | None, personas, case: Case) -> dict:
+    if key == "session":
+        session = session_start(
+            actor=personas.operator_a, case=case, mode="assisted", language="it"
+        )
+        session_complete(actor=personas.operator_a, session=session)
+        return {"public_id": session.public_id}
+    if key == "form_version":
+        return {"public_id": form_current().public_id}
     return {
         None: {},
+        "case_id": {"case_id": case.public_id},
         "case": {"public_id": case.public_id},
         "operator_a_user": {"public_id": personas.operator_a.public_id},
         "centre_a_org": {"public_id": personas.centre_a.public_id},

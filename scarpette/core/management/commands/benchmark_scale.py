@@ -1,0 +1,164 @@
+"""Benchmark at national scale: percorsi list, dashboard and audit log on a large database.
+
+Fills the configured database (never production) with synthetic centres, percorsi and audit
+events, then times what a user does. Prints figures; asserts nothing (targets live here, not in
+timed unit tests). Example:
+
+    SCARPETTE_ENV=demo DATABASE_URL=postgres://postgres@127.0.0.1:5432/scarpette_bench \
+        python manage.py migrate && python manage.py benchmark_scale --cases 500000
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from scarpette.accounts.models import Organisation
+from scarpette.audit.models import AuditChainHead, AuditEvent, chain_hash
+from scarpette.audit.services import audit_log
+from scarpette.audit.verify import verify_chain
+from scarpette.cases.models import Case, new_case_code
+from scarpette.core.testing import make_user
+
+BATCH = 5000
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with synthetic data at scale and time the main pages and the audit log."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=100_000)
+        parser.add_argument("--centres", type=int, default=400)
+        parser.add_argument("--audit", type=int, default=200_000)
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, cases: int, centres: int, audit: int, seed: int, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError("the benchmark writes synthetic data: refused in production")
+        rng = random.Random(seed)
+        out = self.stdout.write
+        out(f"database: {connection.vendor}")
+
+        started = time.perf_counter()
+        orgs = self._centres(centres)
+        operator = make_user(
+            f"bench-{seed}-{time.time_ns()}@example.org", "Bench Operatrice", "operatrice", orgs[0]
+        )
+        self._cases(orgs, operator, cases, rng)
+        out(
+            f"created {cases:,} percorsi in {centres} centres in {time.perf_counter() - started:.1f} s"
+        )
+
+        started = time.perf_counter()
+        self._audit(orgs, operator, audit, rng)
+        out(f"appended {audit:,} audit events in {time.perf_counter() - started:.1f} s")
+
+        client = Client()
+        client.force_login(operator)
+        mine = Case.objects.filter(centre=orgs[0]).count()
+        for label, url in [
+            ("percorsi list, page 1", "/percorsi/"),
+            ("percorsi list, last page", "/percorsi/?page=9999"),
+            ("percorsi search by code", "/percorsi/?q=AB"),
+            ("dashboard", "/"),
+        ]:
+            timings = []
+            for _ in range(10):
+                with CaptureQueriesContext(connection) as queries:
+                    t0 = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - t0) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+            out(
+                f"{label:<28} median {statistics.median(timings):7.1f} ms   "
+                f"p90 {sorted(timings)[8]:7.1f} ms   {len(queries)} queries   "
+                f"({mine:,} percorsi in her centre)"
+            )
+
+        t0 = time.perf_counter()
+        for _ in range(1000):
+            audit_log(actor=operator, action="bench.event", organisation_id=orgs[0].pk)
+        per_second = 1000 / (time.perf_counter() - t0)
+        out(f"audit_log appends (one transaction each): {per_second:,.0f} events/s")
+
+        t0 = time.perf_counter()
+        result = verify_chain()
+        elapsed = time.perf_counter() - t0
+        out(
+            f"audit_verify: {result.checked:,} events in {elapsed:.1f} s "
+            f"({result.checked / elapsed:,.0f} events/s), intact={result.ok}"
+        )
+
+    def _centres(self, count: int) -> list[Organisation]:
+        stamp = time.time_ns()
+        Organisation.objects.bulk_create(
+            [Organisation(name=f"Bench centre {stamp}-{i}", kind="cav") for i in range(count)]
+        )
+        return list(Organisation.objects.filter(name__startswith=f"Bench centre {stamp}-"))
+
+    def _cases(self, orgs, operator, count: int, rng: random.Random) -> None:
+        today = timezone.localdate()
+        codes: set[str] = set(Case.objects.values_list("code", flat=True))
+        for start in range(0, count, BATCH):
+            rows = []
+            for _ in range(min(BATCH, count - start)):
+                code = new_case_code()
+                while code in codes:
+                    code = new_case_code()
+                codes.add(code)
+                status = rng.choice(["open", "open", "open", "suspended", "closed"])
+                opened = today - dt.timedelta(days=rng.randint(0, 3650))
+                rows.append(
+                    Case(
+                        code=code,
+                        centre=rng.choice(orgs),
+                        status=status,
+                        opened_on=opened,
+                        closed_on=opened if status == "closed" else None,
+                        created_by=operator,
+                    )
+                )
+            Case.objects.bulk_create(rows)
+
+    @transaction.atomic
+    def _audit(self, orgs, operator, count: int, rng: random.Random) -> None:
+        head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
+        last_id, last_hash = head.last_id, head.last_hash
+        now = timezone.now()
+        for start in range(0, count, BATCH):
+            rows = []
+            for _ in range(min(BATCH, count - start)):
+                last_id += 1
+                event = AuditEvent(
+                    id=last_id,
+                    at=now,
+                    actor_id=operator.pk,
+                    actor_label=operator.email,
+                    actor_role="operatrice",
+                    action="cases.case.viewed",
+                    outcome="ok",
+                    object_type="cases.case",
+                    object_id=str(last_id),
+                    organisation_id=rng.choice(orgs).pk,
+                    ip="127.0.0.1",
+                    user_agent="bench",
+                    request_id="",
+                    detail={},
+                    prev_hash=last_hash,
+                )
+                event.hash = chain_hash(event.prev_hash, event.canonical())
+                last_hash = event.hash
+                rows.append(event)
+            AuditEvent.objects.bulk_create(rows)
+        AuditChainHead.objects.filter(pk=1).update(last_id=last_id, last_hash=last_hash)

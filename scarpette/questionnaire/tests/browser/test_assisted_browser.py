@@ -1,0 +1,72 @@
+"""The operator runs the questionnaire with the woman, in Italian: every page passes axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from scarpette.cases.services import case_open
+from scarpette.core.browser_fixtures import save_artifact, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def submit(page, selector: str) -> None:
+    page.evaluate("window.__old = true")
+    page.click(selector)
+    page.wait_for_function("() => window.__old !== true")
+    page.wait_for_load_state()
+
+
+def test_assisted_questionnaire_in_italian(page, personas, axe_check):
+    case = case_open(actor=personas.operator_a)
+    sign_in(page, personas.operator_a)
+    page.goto(f"/percorsi/{case.public_id}/")
+    submit(page, "text=Questionario dei bisogni e misure possibili")
+    axe_check(page, "questionnaire-start")
+    page.check("input[name=mode][value=assisted]")
+    page.select_option("main select[name=language]", "uk")
+    submit(page, "main button[type=submit]")
+    for seen in range(30):
+        if "/risultato/" in page.url:
+            break
+        assert page.locator("html").get_attribute("lang") == "it"
+        assert page.locator(".q-translation[lang=uk]").count() > 0  # her language beside Italian
+        axe_check(page, f"questionnaire-page-{seen}")
+        for name, value in {
+            "citizenship": "IT",
+            "has_isee": "yes",
+            "isee_known": "yes",
+            "followed_by_cav": "yes",
+            "employment": "unemployed",
+        }.items():
+            option = page.locator(f"input[name={name}][value={value}]")
+            if option.count() and not option.is_checked():
+                option.check()
+        if page.locator("input[name=isee]").count():
+            page.fill("input[name=isee]", "9.500,00")
+        submit(page, "button[name=action][value=next]")
+    assert "/risultato/" in page.url
+    assert page.get_by_text("È un orientamento, non una decisione").count() == 1
+    page.screenshot(path=str(save_artifact("result-it.png")), full_page=True)
+    axe_check(page, "questionnaire-result")
+    submit(page, "text=Riepilogo per la donna (stampa)")
+    assert page.locator("article[lang=uk]").count() == 1
+    axe_check(page, "questionnaire-summary-uk")
+    page.goto("/questionario/riconsegna/")
+    axe_check(page, "questionnaire-handback")
+
+
+def test_tablet_code_and_form_versions_pages(page, personas, axe_check):
+    case = case_open(actor=personas.operator_a)
+    sign_in(page, personas.operator_a)
+    page.goto(f"/percorsi/{case.public_id}/questionario/")
+    page.check("input[name=mode][value=self]")
+    submit(page, "main button[type=submit]")
+    submit(page, 'main form button:has-text("Genera il codice")')
+    assert len(page.locator("#tablet-code").inner_text().strip()) == 6
+    axe_check(page, "questionnaire-tablet-code")
+    page.get_by_role("button", name="Esci").click()
+    page.wait_for_url("**/accounts/login/")
+    sign_in(page, personas.admin)
+    page.goto("/amministrazione/questionario/")
+    axe_check(page, "questionnaire-versions")
