@@ -60,3 +60,16 @@ def audit_log(
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(last_id=event.id, last_hash=event.hash)
     return event
+
+
+def audit_access_denied(*, actor, object_type: str, object_id: str, organisation_id) -> None:
+    """Record an attempt on an object the actor may not see (she is answered 404, as if it did
+    not exist; the owning centre's referent sees the attempt in her access log)."""
+    audit_log(
+        actor=actor,
+        action=f"{object_type}.access_denied",
+        object_type=object_type,
+        object_id=object_id,
+        organisation_id=organisation_id,
+        outcome=AuditEvent.Outcome.DENIED,
+    )

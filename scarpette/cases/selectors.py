@@ -7,7 +7,7 @@ from django.http import Http404
 
 from scarpette.accounts.models import User
 from scarpette.accounts.permissions import Perm, active_membership, has_perm, require, roles_with
-from scarpette.audit.services import audit_log
+from scarpette.audit.services import audit_access_denied, audit_log
 from scarpette.cases.models import Case, Consent
 
 
@@ -42,13 +42,11 @@ def case_get_for_user(*, user, public_id, action: str = "cases.case.viewed") -> 
     if case is None:
         other = Case.objects.filter(public_id=public_id).values("centre_id").first()
         if other is not None:
-            audit_log(
+            audit_access_denied(
                 actor=user,
-                action="cases.case.access_denied",
                 object_type="cases.case",
                 object_id=str(public_id),
                 organisation_id=other["centre_id"],
-                outcome="denied",
             )
         raise Http404
     if action:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from scarpette.accounts.permissions import Perm, require
-from scarpette.audit.services import audit_log
+from scarpette.audit.services import audit_access_denied, audit_log
 from scarpette.cases.models import Case
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.models import CaseNeed, FormVersion, QuestionnaireSession, ScreeningRun
@@ -29,13 +29,11 @@ def session_get_for_user(*, user, public_id) -> QuestionnaireSession:
             .first()
         )
         if other is not None:
-            audit_log(
+            audit_access_denied(
                 actor=user,
-                action="questionnaire.session.access_denied",
-                object_type="questionnaire.questionnairesession",
+                object_type="questionnaire.session",
                 object_id=str(public_id),
                 organisation_id=other["case__centre_id"],
-                outcome="denied",
             )
         raise Http404
     audit_log(

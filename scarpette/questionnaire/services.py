@@ -8,6 +8,7 @@ lives in the tablet's own session cookie) and the services record `actor=None, v
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -33,6 +34,7 @@ from scarpette.screening.engine import screen
 from scarpette.screening.facts import FactError
 
 TABLET_CODE_MINUTES = 15
+_VERSION_RE = re.compile(r"[0-9A-Za-z._-]{1,32}")
 _CODE_DIGITS = "0123456789"
 
 
@@ -86,6 +88,14 @@ def form_version_upload(*, actor, data: bytes) -> FormVersion:
     if errors:
         raise ValidationError(errors)
     definition = xlsform.parse(rows)
+    # The version names the stored row (32 characters) and the download's file name (a header).
+    if not _VERSION_RE.fullmatch(definition.version) or len(definition.form_id) > 64:
+        raise ValidationError(
+            _(
+                "foglio settings: version deve avere al massimo 32 caratteri tra lettere, cifre, "
+                "punto, trattino e trattino basso; form_id al massimo 64 caratteri."
+            )
+        )
     if FormVersion.objects.filter(version=definition.version).exists():
         raise ValidationError(
             _("La versione %(version)s esiste già: cambia il campo version nel foglio settings.")
@@ -286,7 +296,9 @@ def session_reopen(*, actor, session: QuestionnaireSession, page: int) -> Questi
     if actor is None:
         raise PermissionDenied
     session.status = QuestionnaireSession.Status.IN_PROGRESS
-    session.section_index = max(0, page)
+    # The page comes from the request: keep it inside the form the pages will render.
+    page = max(0, min(page, len(definition_of(session.form_version).sections) - 1))
+    session.section_index = page
     session.save(update_fields=["status", "section_index", "updated_at"])
     _audit_session(actor, session, "questionnaire.session.reopened", page=page)
     return session

@@ -376,6 +376,24 @@ def test_dont_know_leaves_isee_unknown_and_offers_the_question_again(operator, c
     assert AuditEvent.objects.filter(action="questionnaire.session.reopened").count() == 1
 
 
+def test_reopening_on_a_page_that_does_not_exist_opens_the_last_page(operator, case_a):
+    session = start_via_post(operator, case_a, language="it")
+    walk(operator, session, ANSWERS)
+
+    response = operator.post(
+        reverse("questionnaire:session_rerun", kwargs={"public_id": session.public_id}),
+        {"correct_page": "99999"},
+    )
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.status == "in_progress"
+    assert session.section_index == 8
+    page = operator.get(page_url(session))
+    assert page.status_code == 200
+    assert 'name="page" value="8"' in page.content.decode()
+
+
 def test_correcting_the_answer_screens_again_with_the_isee(operator, case_a):
     session = start_via_post(operator, case_a, language="it")
     walk(operator, session, {**ANSWERS, "isee_known": "dont_know"})
@@ -413,15 +431,6 @@ def test_rerun_creates_a_second_screening_run(operator, case_a):
     assert "Screening ricalcolato con le regole in vigore." in text_of(
         operator.get(response["Location"])
     )
-
-
-def test_rerun_refuses_get(operator, case_a):
-    session = start_via_post(operator, case_a, language="it")
-    response = operator.get(
-        reverse("questionnaire:session_rerun", kwargs={"public_id": session.public_id})
-    )
-    assert response.status_code == 405
-    assert not ScreeningRun.objects.exists()
 
 
 # --- the take-home summary -----------------------------------------------------------------------
@@ -495,7 +504,9 @@ def test_the_centre_reaches_every_session_url(client, personas, completed_sessio
     assert not AuditEvent.objects.filter(action="questionnaire.session.access_denied").exists()
 
 
-@pytest.mark.parametrize("persona", ["operator_b", "inps_specialist", "tavolo_member", "admin"])
+@pytest.mark.parametrize(
+    "persona", ["operator_b", "inps_specialist", "sportello_officer", "tavolo_member", "admin"]
+)
 def test_it_hides_the_session_from_outside_the_centre(persona, client, personas, completed_session):
     user = getattr(personas, persona)
     client.force_login(user)
@@ -587,3 +598,26 @@ def test_it_audits_start_answers_and_completion_without_content(operator, case_a
         text = json.dumps({k: v for k, v in event.detail.items() if k not in ids})
         for value in ("9000", "IT", "money", "work", "isee", "citizenship", "yes"):
             assert value not in text, (event.action, text)
+
+
+def test_the_referent_of_the_centre_sees_the_result(client, personas, completed_session):
+    client.force_login(personas.referent_a)
+    response = client.get(result_url(completed_session))
+    assert response.status_code == 200
+    assert completed_session.case.code in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("questionnaire:session_result", "post"),
+        ("questionnaire:summary_page", "post"),
+        ("questionnaire:summary_pdf", "post"),
+        ("questionnaire:session_rerun", "get"),
+    ],
+)
+def test_it_refuses_the_wrong_method(name, method, operator, completed_session):
+    url = reverse(name, kwargs={"public_id": completed_session.public_id})
+    response = operator.post(url) if method == "post" else operator.get(url)
+    assert response.status_code == 405
+    assert ScreeningRun.objects.filter(session=completed_session).count() == 1

@@ -145,11 +145,10 @@ def test_a_new_code_replaces_the_old_one(client, personas, self_session, code, t
 
     response = tablet.post(TABLET, {"code": code})
 
-    if new != code:
-        assert response.status_code == 400
-        assert CODE_INVALID in text_of(response)
-        response = tablet.post(TABLET, {"code": new})
-    assert response.status_code == 302
+    assert new != code
+    assert response.status_code == 400
+    assert CODE_INVALID in text_of(response)
+    assert tablet.post(TABLET, {"code": new}).status_code == 302
 
 
 # --- claiming a code on the tablet ---------------------------------------------------------------
@@ -310,6 +309,21 @@ def test_nine_wrong_codes_still_let_the_right_one_in(tablet, self_session, code)
         tablet.post(TABLET, {"code": wrong})
 
     assert tablet.post(TABLET, {"code": code}).status_code == 302
+
+
+def test_errors_on_the_tablet_are_in_her_language(tablet, self_session, code):
+    first = claim(tablet, code, language="ar")
+
+    response = tablet.post(TABLET, page_post(first, {"age": "trenta", "citizenship": "IT"}))
+
+    assert response.status_code == 400
+    content = text_of(response)
+    assert '<html lang="ar" dir="rtl">' in content
+    assert f'<p class="errorlist" id="err-age">{tablet_texts("ar")["not_integer"]}</p>' in content
+    assert tablet_texts("ar")["errors_summary"] in content
+    self_session.refresh_from_db()
+    assert self_session.answers == {"citizenship": "IT"}
+    assert self_session.section_index == 0
 
 
 # --- leaving the tablet ----------------------------------------------------------------------------
