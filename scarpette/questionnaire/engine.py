@@ -81,6 +81,7 @@ class SubmitResult:
     answers: dict
     errors: dict[str, str]
     stay: bool
+    raw: dict[str, str] = field(default_factory=dict)  # what was typed, by field key
 
 
 _NUMBER_RE = re.compile(r"^[+-]?\d+([.,]\d+)?$")
@@ -104,12 +105,23 @@ def parse_number(raw: str, *, integer: bool) -> int | float | None:
 
 
 class FormRunner:
-    def __init__(self, definition, answers: dict, *, language: str, today: date) -> None:
+    def __init__(
+        self,
+        definition,
+        answers: dict,
+        *,
+        language: str,
+        today: date,
+        message_language: str | None = None,
+    ) -> None:
         self.definition = definition
         self.answers = dict(answers)
         self.language = language
         self.today = today
-        self.texts = tablet_texts(language)
+        # Error messages follow the reader: the woman's language on the tablet, Italian for staff.
+        self.message_language = message_language or language
+        self.texts = tablet_texts(self.message_language)
+        self._raw: dict[str, str] = {}
 
     # --- structure ---------------------------------------------------------------------------
 
@@ -165,9 +177,16 @@ class FormRunner:
     # --- rendering ---------------------------------------------------------------------------
 
     def page(
-        self, index: int, *, errors: dict[str, str] | None = None, answers: dict | None = None
+        self,
+        index: int,
+        *,
+        errors: dict[str, str] | None = None,
+        answers: dict | None = None,
+        raw: dict[str, str] | None = None,
     ) -> Page:
+        """The fields of one page. `raw` shows back what was typed in fields that had errors."""
         errors = errors or {}
+        self._raw = raw or {}
         answers = self.answers if answers is None else answers
         section = self.sections[index]
         title_it, title_lang = self._label(section.labels)
@@ -222,7 +241,9 @@ class FormRunner:
             hint_lang=hint_lang,
             required=self._required(question, answers, item),
             choices=choices,
-            value="" if isinstance(value, list) else value,
+            value=self._raw.get(key, "")
+            if key in errors and key in self._raw
+            else ("" if isinstance(value, list) else value),
             error=errors.get(key, ""),
         )
 
@@ -274,7 +295,11 @@ class FormRunner:
             errors = {k: v for k, v in errors.items() if k not in now_shown - shown}
         if errors:
             stay = True
-        return SubmitResult(answers=answers, errors=errors, stay=stay)
+            # A value that breaks a rule is not kept: the page shows what she typed (`raw`), but
+            # neither another page nor the screening can ever see it.
+            for key in errors:
+                _drop(answers, key)
+        return SubmitResult(answers=answers, errors=errors, stay=stay, raw=raw)
 
     def _read(self, question, data, key, target: dict, name, errors, raw) -> None:
         kind = question.type.split(" ")[0]
@@ -345,7 +370,7 @@ class FormRunner:
                 if not ok:
                     messages = question.constraint_messages or {}
                     errors[key] = (
-                        messages.get(self.language)
+                        messages.get(self.message_language)
                         or messages.get("it")
                         or self.texts["constraint"]
                     )
@@ -382,6 +407,17 @@ class FormRunner:
                 elif not self._relevant(entry, answers):
                     answers.pop(entry.name, None)
         return answers
+
+
+def _drop(answers: dict, key: str) -> None:
+    """Remove the answer at a field key ("name" or "repeat.index.name")."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[1].isdigit():
+        items = answers.get(parts[0]) or []
+        if int(parts[1]) < len(items):
+            items[int(parts[1])].pop(parts[2], None)
+    else:
+        answers.pop(key, None)
 
 
 def _is_choice_list(value: list) -> bool:

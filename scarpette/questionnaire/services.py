@@ -166,6 +166,7 @@ def session_start(*, actor, case: Case, mode: str, language: str) -> Questionnai
 class PageOutcome:
     errors: dict[str, str] = field(default_factory=dict)
     stay: bool = False  # show the same page again (errors, or new questions appeared)
+    raw: dict[str, str] = field(default_factory=dict)  # what was typed, to show it back
     finished: bool = False
 
 
@@ -201,7 +202,7 @@ def session_submit_page(
     """Save one page of answers (validated on the field) and move forward or back.
 
     `action` is "next", "back", "save", "add_repeat" or "remove_repeat:N". Answers already saved
-    are never lost: a page with errors keeps what was typed and stays. `actor` is None when the
+    are never lost; a value that breaks a rule is not stored, but `raw` lets the page show it back. `actor` is None when the
     woman answers on the tablet (the view has checked the tablet's claim).
     """
     session = _lock_session(actor, session)
@@ -212,11 +213,12 @@ def session_submit_page(
         session.answers,
         language=session.language,
         today=today or timezone.localdate(),
+        message_language=session.language if actor is None else "it",
     )
     page = max(0, min(page, runner.page_count - 1))
     result = runner.submit(page, data, action=action)
     session.answers = result.answers
-    outcome = PageOutcome(errors=result.errors, stay=result.stay)
+    outcome = PageOutcome(errors=result.errors, stay=result.stay, raw=result.raw)
     if not result.errors and not result.stay:
         if action == "back":
             session.section_index = max(0, page - 1)

@@ -91,6 +91,7 @@ def session_page(request, public_id):
     if request.method == "GET" and request.GET.get("pagina", "").isdigit():
         index = min(int(request.GET["pagina"]), runner.page_count - 1)
     errors: dict[str, str] = {}
+    raw: dict[str, str] = {}
     answers = None
     if request.method == "POST":
         page = (
@@ -121,8 +122,8 @@ def session_page(request, public_id):
                 + f"?pagina={session.section_index}"
             )
         runner = _runner(session)
-        index, errors, answers = page, outcome.errors, session.answers
-    page_obj = runner.page(index, errors=errors, answers=answers)
+        index, errors, answers, raw = page, outcome.errors, session.answers, outcome.raw
+    page_obj = runner.page(index, errors=errors, answers=answers, raw=raw)
     language = _language_info(session)
     return render(
         request,
@@ -314,6 +315,8 @@ def form_version_publish(request, public_id):
 # --- The woman on the tablet --------------------------------------------------------------------
 
 TABLET_KEY = "tablet_session"
+TABLET_FLASH = "tablet_flash"
+TABLET_CODE_ERROR = "tablet_code_error"
 TABLET_SEEN = "tablet_seen_at"
 
 
@@ -336,6 +339,11 @@ def _tablet_session(request) -> QuestionnaireSession | None:
         return None
     request.session[TABLET_SEEN] = time.time()
     return session
+
+
+def _tablet_script(request) -> bool:
+    """The step was sent by static/js/tablet.js (it shows the answer by reloading /t/)."""
+    return request.headers.get("X-Tablet-Step") == "1"
 
 
 def _tablet_forget(request) -> None:
@@ -389,6 +397,7 @@ def tablet(request):
     runner = _runner(session)
     index = session.section_index
     errors: dict[str, str] = {}
+    raw: dict[str, str] = {}
     answers = None
     if request.method == "POST":
         page = request.POST.get("page", "")
@@ -406,20 +415,32 @@ def tablet(request):
             return redirect("questionnaire:tablet")
         if outcome.finished or not outcome.stay:
             return redirect("questionnaire:tablet")
+        if _tablet_script(request):
+            # The page script replaces the history entry with a GET of /t/: keep what to show.
+            request.session[TABLET_FLASH] = {
+                "page": page,
+                "errors": outcome.errors,
+                "raw": outcome.raw,
+            }
+            return redirect("questionnaire:tablet")
         session.refresh_from_db()
         runner = _runner(session)
-        index, errors, answers = page, outcome.errors, session.answers
+        index, errors, answers, raw = page, outcome.errors, session.answers, outcome.raw
+    else:
+        flash = request.session.pop(TABLET_FLASH, None)
+        if flash and flash.get("page") == index:
+            errors, raw = flash.get("errors", {}), flash.get("raw", {})
     return _tablet_render(
         request,
         "questionnaire/tablet_page.html",
         {
             "session": session,
-            "page": runner.page(index, errors=errors, answers=answers),
+            "page": runner.page(index, errors=errors, answers=answers, raw=raw),
             "page_count": runner.page_count,
             "progress": round(100 * (index + 1) / runner.page_count),
             "errors": errors,
         },
-        status=400 if errors else 200,
+        status=400 if errors and request.method == "POST" else 200,
         language=language.code,
         direction=language.direction,
     )
@@ -441,11 +462,16 @@ def _tablet_start(request):
                 request.session[TABLET_SEEN] = time.time()
                 return redirect("questionnaire:tablet")
             error = tablet_texts("it")["code_invalid"]
+        if _tablet_script(request):
+            request.session[TABLET_CODE_ERROR] = error
+            return redirect("questionnaire:tablet")
+    elif request.method == "GET":
+        error = request.session.pop(TABLET_CODE_ERROR, "")
     return _tablet_render(
         request,
         "questionnaire/tablet_start.html",
         {"error": error},
-        status=400 if error else 200,
+        status=400 if error and request.method == "POST" else 200,
     )
 
 

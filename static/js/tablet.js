@@ -25,7 +25,10 @@
     if (submitter && submitter.name) { body.append(submitter.name, submitter.value); }
     Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
     // getAttribute: a control named "action" would shadow the form.action property.
-    fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin", redirect: "follow" })
+    fetch(form.getAttribute("action"), {
+      method: "POST", body: body, credentials: "same-origin", redirect: "follow",
+      headers: { "X-Tablet-Step": "1" }
+    })
       .then(function (response) { window.location.replace(response.url); })
       .catch(function () { window.location.replace(startUrl); });
   });

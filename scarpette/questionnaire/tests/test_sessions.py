@@ -251,8 +251,19 @@ def test_it_shows_the_constraint_message(operator, case_a):
     assert '<p class="errorlist" id="err-age">Indichi un\'età tra 14 e 110 anni.</p>' in text_of(
         response
     )
+    assert 'name="age" value="5"' in text_of(response)  # what she typed is shown back
     session.refresh_from_db()
     assert session.section_index == 0
+    # ...but a value that breaks a rule is never stored, so no other page or screening sees it.
+    assert "age" not in session.answers
+
+
+def test_staff_read_errors_in_italian_whatever_the_womans_language(operator, case_a):
+    session = start_via_post(operator, case_a, language="fr")
+    first = operator.get(page_url(session))
+    response = operator.post(page_url(session), page_post(first, {"age": "trenta"}))
+    assert response.status_code == 400
+    assert "Scrivi un numero intero, per esempio 3." in text_of(response)
 
 
 def test_back_returns_to_the_previous_page_without_losing_answers(operator, case_a):

@@ -491,3 +491,20 @@ def test_every_tablet_response_is_uncached_and_never_autocompleted(tablet, self_
                     for field in typed:
                         assert 'autocomplete="off"' in field, field
     assert pages >= 3  # the code prompt and questionnaire pages were checked
+
+
+def test_the_tablet_script_sees_errors_after_its_redirect(tablet, self_session, code):
+    """tablet.js reloads /t/ after each step (no history entry): errors survive that reload once."""
+    wrong = tablet.post(TABLET, {"code": "000000"}, HTTP_X_TABLET_STEP="1")
+    assert wrong.status_code == 302 and wrong["Location"] == TABLET
+    assert CODE_INVALID in text_of(tablet.get(TABLET))
+    assert CODE_INVALID not in text_of(tablet.get(TABLET))  # shown once
+
+    first = claim(tablet, code, language="ar")
+    response = tablet.post(TABLET, page_post(first, {"age": "5"}), HTTP_X_TABLET_STEP="1")
+    assert response.status_code == 302
+    shown = text_of(tablet.get(TABLET))
+    assert 'id="err-age"' in shown
+    assert 'name="age" value="5"' in shown
+    self_session.refresh_from_db()
+    assert "age" not in self_session.answers
