@@ -24,7 +24,7 @@ run: $(VENV)/.installed messages
 	@bash scripts/ensure_system_packages.sh fonts-wqy-microhei
 	SCARPETTE_ENV=demo $(PY) manage.py migrate --noinput --verbosity=0
 	SCARPETTE_ENV=demo $(PY) manage.py load_demo
-	@echo "Serving http://127.0.0.1:$(PORT)  (tablet: http://127.0.0.1:$(PORT)/t/)  Ctrl-C to stop"
+	@echo "Serving http://127.0.0.1:$(PORT)  (tablet: /t/  mails sent: /posta-demo/)  Ctrl-C to stop"
 	SCARPETTE_ENV=demo MFA_REQUIRED=$${MFA_REQUIRED:-0} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload --skip-checks
 
 test: $(VENV)/.installed-dev messages

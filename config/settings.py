@@ -102,7 +102,12 @@ INSTALLED_APPS = [
     "scarpette.audit",
     "scarpette.screening",
     "scarpette.cases",
+    "scarpette.referrals",
     "scarpette.questionnaire",
+    "scarpette.applications",
+    "scarpette.notifications",
+    "django_tasks",
+    "django_tasks_db",
     "scarpette.demo",
 ]
 
@@ -248,13 +253,16 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 20
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@scarpette.invalid")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@servizi.invalid")  # neutral
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Platform -----------------------------------------------------------------------------------------
 # Where the quick-exit control sends the woman: a neutral, common site.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.google.com/search?q=meteo")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+if any(word in SITE_URL.lower() for word in ("scarpette", "violen", "antiviolenza")):
+    # The address travels in every e-mail: it must not say what the service is (security.md).
+    raise ImproperlyConfigured("SITE_URL must be a neutral address (it appears in e-mails)")
 INFORMATION_NOTICE_VERSION = env_str("INFORMATION_NOTICE_VERSION", "2026-01")
 CASES_PAGE_SIZE = 25
 # The tablet goes back to its start screen after this many idle seconds (answers are kept).
@@ -270,4 +278,20 @@ LOGGING = {
         # The default request logger prints request details on errors; we log our own reference.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
+}
+
+# --- Notifications (scarpette.notifications) ----------------------------------------------------------
+# Neutral e-mails ("something new", a link) go out after commit through an outbox, one recipient each.
+INPS_MAILBOX = env_str("INPS_MAILBOX", "casella-inps@demo.invalid")
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)  # the first retry's delay; then doubles
+# Background tasks (Django's task API, django-tasks backport). Production and tests use the database
+# backend (production runs `manage.py db_worker`); the demo runs tasks at once, in the request that
+# commits, so `make run` needs no worker process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if IS_DEMO
+        else "django_tasks_db.DatabaseBackend"
+    }
 }

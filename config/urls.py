@@ -11,6 +11,9 @@ urlpatterns = [
     path("percorsi/", include("scarpette.cases.urls")),
     path("misure/", include("scarpette.screening.urls")),
     path("", include("scarpette.questionnaire.urls")),
+    path("", include("scarpette.referrals.urls")),
+    path("", include("scarpette.applications.urls")),
+    path("", include("scarpette.notifications.urls")),
     path("", include("scarpette.accounts.urls")),
     path("", include("scarpette.core.urls")),
 ]

@@ -31,6 +31,12 @@ class Perm(StrEnum):
     CASE_IDENTITY_REVEAL = "case.identity_reveal"
     CASE_CONSENT_MANAGE = "case.consent_manage"
     CASE_NOTE_WRITE = "case.note_write"
+    CASE_APPLICATION_MANAGE = "case.application_manage"  # applications and outcomes (C7)
+    CONSULTATION_ASK = "consultation.ask"
+    TRANSMISSION_SEND = "transmission.send"  # the referent reviews and transmits to INPS
+    # INPS
+    INBOX_WORK = "inps.inbox_work"  # transmitted percorsi of her office
+    CONSULTATION_ANSWER = "inps.consultation_answer"
     # Her centre
     CENTRE_STAFF_MANAGE = "centre.staff_manage"
     CENTRE_AUDIT_VIEW = "centre.audit_view"
@@ -49,13 +55,19 @@ _CENTRE_STAFF = {
     Perm.CASE_IDENTITY_REVEAL,
     Perm.CASE_CONSENT_MANAGE,
     Perm.CASE_NOTE_WRITE,
+    Perm.CASE_APPLICATION_MANAGE,
+    Perm.CONSULTATION_ASK,
     Perm.MEASURES_VIEW,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.OPERATRICE: frozenset(_CENTRE_STAFF),
-    Role.REFERENTE: frozenset(_CENTRE_STAFF | {Perm.CENTRE_STAFF_MANAGE, Perm.CENTRE_AUDIT_VIEW}),
-    Role.CONSULENTE_INPS: frozenset({Perm.MEASURES_VIEW}),
+    Role.REFERENTE: frozenset(
+        _CENTRE_STAFF | {Perm.CENTRE_STAFF_MANAGE, Perm.CENTRE_AUDIT_VIEW, Perm.TRANSMISSION_SEND}
+    ),
+    Role.CONSULENTE_INPS: frozenset(
+        {Perm.INBOX_WORK, Perm.CONSULTATION_ANSWER, Perm.MEASURES_VIEW}
+    ),
     Role.SPORTELLO_INPS: frozenset({Perm.MEASURES_VIEW}),
     Role.TAVOLO: frozenset({Perm.MEASURES_VIEW}),
     Role.AMMINISTRATORE: frozenset(

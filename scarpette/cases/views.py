@@ -65,6 +65,14 @@ def case_open(request):
     return render(request, "cases/case_open.html", {"form": form})
 
 
+def _glance(case):
+    # The percorso page composes the later apps' summaries (imported here, not at module level:
+    # those apps build on cases, not the other way round).
+    from scarpette.applications.selectors import glance_for_case
+
+    return glance_for_case(case)
+
+
 def _consent_rows(case):
     active = selectors.case_active_consents(case=case)
     return [(value, label, active.get(value)) for value, label in Consent.Purpose.choices]
@@ -83,6 +91,7 @@ def _detail_context(request, case, **extra):
         "note_form": NoteForm(),
         "assign_form": AssignForm(staff=staff, initial={"assigned": case.assigned_to.all()}),
         "revealed": None,
+        "glance": _glance(case),
     }
     context.update(extra)
     return context

@@ -81,11 +81,12 @@ def make_personas() -> Personas:
     )
 
 
-def totp_code(user: User) -> str:
-    """The current TOTP code of a persona, as her authenticator app would show it."""
+def totp_code(user: User, step_offset: int = 0) -> str:
+    """The current TOTP code of a persona, as her authenticator app would show it (or the code of
+    a neighbouring 30-second step, which the one-step tolerance accepts)."""
     from allauth.mfa.adapter import get_adapter
     from allauth.mfa.models import Authenticator
 
     stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
     secret = get_adapter().decrypt(stored)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + step_offset))

@@ -18,6 +18,9 @@ def dashboard(request):
     if has_perm(user, Perm.CASE_VIEW):
         context["counts"] = case_counts_for_user(user=user)
         context["recent"] = list(case_list_for_user(user=user, mine=True, status="open")[:5])
+        from scarpette.questionnaire.selectors import changed_runs_for_user
+
+        context["changed_runs"] = changed_runs_for_user(user=user)
     return render(request, "core/dashboard.html", context)
 
 

@@ -14,6 +14,7 @@ from scarpette.cases import services as case_services
 from scarpette.cases.models import Case, Consent
 from scarpette.core.validators import tax_code_check_char
 from scarpette.questionnaire import services as q_services
+from scarpette.referrals.services import transmission_send
 
 DEMO_PASSWORD = "demo-passaggio-2026"  # noqa: S105 (synthetic demo accounts only)
 
@@ -91,12 +92,22 @@ DEMO_ANSWERS = {
 }
 
 
-def _demo_questionnaire(operator, case) -> None:
-    """One completed questionnaire, so that the result and the summary can be seen in the demo."""
+def _demo_questionnaire(operator, case, referent) -> None:
+    """One completed questionnaire, so that the result and the summary can be seen in the demo,
+    transmitted to INPS by the referent so that the INPS inbox has something in it."""
     session = q_services.session_start(actor=operator, case=case, mode="assisted", language="ar")
     session.answers = DEMO_ANSWERS
     session.save(update_fields=["answers_json"])
     q_services.session_complete(actor=operator, session=session)
+    if referent is None:
+        return
+    case_services.consent_record(actor=referent, case=case, purpose=Consent.Purpose.TRANSMISSION)
+    transmission_send(
+        actor=referent,
+        case=case,
+        office=Organisation.objects.get(kind=Organisation.Kind.INPS),
+        question="Quali misure conviene chiedere per prime?",
+    )
 
 
 def demo_exists() -> bool:
@@ -147,7 +158,7 @@ def load_demo(*, cases_per_centre: int = 12, seed: int = 2026) -> list[tuple[str
                         actor=operator, case=case, purpose=Consent.Purpose.TRANSMISSION
                     )
                 if index == 1:
-                    _demo_questionnaire(operator, case)
+                    _demo_questionnaire(operator, case, users.get(referent_email or ""))
                 if index % 5 == 4:
                     case_services.case_set_status(
                         actor=operator, case=case, status=Case.Status.CLOSED

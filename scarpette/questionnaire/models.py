@@ -97,10 +97,21 @@ class ScreeningRun(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the re-screening after a rules change: the measures whose status changed, until an
+    # operator of the centre has looked at the new result.
+    changed_measures = models.JSONField(default=list, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["case", "-created_at"], name="screening_case_recent")]
+        indexes = [
+            models.Index(fields=["case", "-created_at"], name="screening_case_recent"),
+            models.Index(
+                fields=["reviewed_at"],
+                name="screening_to_review",
+                condition=models.Q(reviewed_at__isnull=True),
+            ),
+        ]
 
     @property
     def facts(self) -> dict:

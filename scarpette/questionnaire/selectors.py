@@ -119,3 +119,15 @@ def form_version_get(*, user, public_id) -> FormVersion:
 
 def form_version_workbook(version: FormVersion) -> bytes:
     return xlsform.to_workbook_bytes(xlsform.FormRows.from_dict(version.rows))
+
+
+def changed_runs_for_user(*, user, limit: int = 10) -> list[ScreeningRun]:
+    """Re-screenings whose results changed and that nobody of the centre has looked at yet."""
+    return list(
+        ScreeningRun.objects.filter(
+            case__in=Case.objects.visible_to(user), reviewed_at__isnull=True
+        )
+        .exclude(changed_measures=[])
+        .select_related("case", "session")
+        .order_by("-created_at")[:limit]
+    )

@@ -392,3 +392,20 @@ def record_summary_download(*, actor, session: QuestionnaireSession) -> None:
 
 def record_tablet_event(*, session: QuestionnaireSession, action: str) -> None:
     _audit_session(None, session, action)
+
+
+@transaction.atomic
+def run_mark_reviewed(*, actor, run: ScreeningRun) -> None:
+    """An operator of the centre has seen a re-screening that changed results."""
+    require(actor, Perm.CASE_VIEW)
+    updated = ScreeningRun.objects.filter(
+        pk=run.pk, case__in=Case.objects.visible_to(actor), reviewed_at__isnull=True
+    ).update(reviewed_at=timezone.now())
+    if updated:
+        audit_log(
+            actor=actor,
+            action="screening.run.reviewed",
+            obj=run.case,
+            organisation_id=run.case.centre_id,
+            detail={"run": str(run.public_id)},
+        )

@@ -154,6 +154,9 @@ def session_result(request, public_id):
     runner = _runner(session)
     definition = services.definition_of(session.form_version)
     measures = selectors.results_for_display(run=run, definition=definition, runner=runner)
+    changed = [m.name for m in measures if m.measure in run.changed_measures]
+    if changed and run.reviewed_at is None:
+        services.run_mark_reviewed(actor=request.user, run=run)
     return render(
         request,
         "questionnaire/session_result.html",
@@ -162,6 +165,7 @@ def session_result(request, public_id):
             "case": session.case,
             "run": run,
             "measures": measures,
+            "changed": changed,
             "needs": selectors.needs_for_case(case=session.case),
         },
     )

@@ -9,9 +9,11 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from scarpette.applications.services import application_start
 from scarpette.cases.models import Case
-from scarpette.cases.services import case_open
+from scarpette.cases.services import case_open, consent_record
 from scarpette.questionnaire.services import form_current, session_complete, session_start
+from scarpette.referrals.services import consultation_ask, transmission_send
 
 ROLES = [
     "anonymous",
@@ -95,6 +97,30 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "questionnaire:tablet_pause": ("post", None, answers(204, anonymous=204)),
     "questionnaire:tablet_exit": ("post", None, answers(204, anonymous=204)),
     "questionnaire:tablet_summary_pdf": ("get", None, answers(404, anonymous=404)),
+    # Channel to INPS (a transmitted percorso of centre A; a consultation on it)
+    "referrals:case_inps": ("get", "case_id", only(CENTRE_A, 200, 404)),
+    # Permission first (403), then a fresh password (302 to re-authentication).
+    "referrals:transmit": ("post", "case_id", only({"referent_a"}, 302, 403)),
+    "referrals:answer_info": (
+        "post",
+        "transmission",
+        {**only(CENTRE_A, 302, 404), "inps_specialist": 403},
+    ),
+    "referrals:case_consultations": ("get", "case_id", only(CENTRE_A, 200, 404)),
+    "referrals:consultation_detail": (
+        "get",
+        "consultation",
+        only(CENTRE_A | {"inps_specialist"}, 200, 404),
+    ),
+    "referrals:inbox": ("get", None, only({"inps_specialist"}, 200, 403)),
+    "referrals:inbox_detail": ("get", "transmission", only({"inps_specialist"}, 200, 403)),
+    "referrals:inbox_step": ("post", "transmission_step", only({"inps_specialist"}, 302, 403)),
+    "referrals:inps_consultations": ("get", None, only({"inps_specialist"}, 200, 403)),
+    # Applications and outcomes
+    "applications:application_list": ("get", "case_id", only(CENTRE_A, 200, 404)),
+    "applications:application_detail": ("get", "application", only(CENTRE_A, 200, 404)),
+    # The demo's mailbox page exists only in demo mode (the suite runs in test mode).
+    "notifications:demo_mail": ("get", None, answers(404)),
     # Sign-in pages (allauth). Public ones answer anonymous; signed-in users are sent on.
     "account_login": ("get", None, answers(302, anonymous=200)),
     "account_logout": ("get", None, answers(200, anonymous=302)),
@@ -151,6 +177,32 @@ def _kwargs(key: str | None, personas, case: Case) -> dict:
         )
         session_complete(actor=personas.operator_a, session=session)
         return {"public_id": session.public_id}
+    if key in {"transmission", "transmission_step", "consultation"}:
+        session = session_start(
+            actor=personas.operator_a, case=case, mode="assisted", language="it"
+        )
+        session_complete(actor=personas.operator_a, session=session)
+        for purpose in ("transmission", "consultation"):
+            consent_record(actor=personas.operator_a, case=case, purpose=purpose)
+        if key == "consultation":
+            consultation = consultation_ask(
+                actor=personas.operator_a,
+                case=case,
+                office=personas.inps_office,
+                measures=["naspi"],
+                text="?",
+            )
+            return {"public_id": consultation.public_id}
+        sent = transmission_send(actor=personas.referent_a, case=case, office=personas.inps_office)
+        if key == "transmission_step":
+            return {"public_id": sent.public_id, "step": "prendi"}
+        return {"public_id": sent.public_id}
+    if key == "application":
+        return {
+            "public_id": application_start(
+                actor=personas.operator_a, case=case, measure="naspi"
+            ).public_id
+        }
     if key == "form_version":
         return {"public_id": form_current().public_id}
     return {

@@ -77,3 +77,8 @@ def test_secrets_can_come_from_files(tmp_path):
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
     result = manage("check", env={**env, "SECRET_KEY_FILE": str(secret_file)})
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_an_address_that_names_the_service():
+    result = manage("check", env={**PRODUCTION, "SITE_URL": "https://scarpette.example.org"})
+    assert result.returncode != 0 and "SITE_URL" in result.stderr

@@ -1,0 +1,119 @@
+"""Reads of applications and deadlines. Everything is scoped through Case.objects.visible_to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import Http404
+
+from scarpette.applications.models import Application, Deadline, measure_name
+from scarpette.audit.services import audit_access_denied, audit_log
+from scarpette.cases.models import Case
+
+STARTABLE_STATUSES = ("eligible", "undetermined")
+
+
+def _latest_run(case: Case):
+    return case.screenings.order_by("-created_at", "-id").first()
+
+
+def application_list_for_case(*, case: Case) -> list[Application]:
+    """The percorso's applications, in the order they were started (caller has scoped the case)."""
+    return list(case.applications.order_by("created_at", "id"))
+
+
+def application_get_for_user(*, user, public_id) -> Application:
+    """One application if its percorso is visible to the user, else 404 (also for "not yours").
+
+    Audits the read; an attempt on another centre's application is audited as denied.
+    """
+    application = (
+        Application.objects.filter(public_id=public_id, case__in=Case.objects.visible_to(user))
+        .select_related("case", "case__centre")
+        .first()
+    )
+    if application is None:
+        other = Application.objects.filter(public_id=public_id).values("case__centre_id").first()
+        if other is not None:
+            audit_access_denied(
+                actor=user,
+                object_type="applications.application",
+                object_id=str(public_id),
+                organisation_id=other["case__centre_id"],
+            )
+        raise Http404
+    audit_log(
+        actor=user,
+        action="applications.application.viewed",
+        obj=application,
+        organisation_id=application.case.centre_id,
+    )
+    return application
+
+
+@dataclass(frozen=True)
+class MeasureChoice:
+    measure: str
+    name: str
+    status: str  # the screening status: eligible | undetermined
+
+
+def startable_measures(*, case: Case) -> list[MeasureChoice]:
+    """Measures of the latest screening, eligible or undetermined, without an application yet."""
+    run = _latest_run(case)
+    if run is None:
+        return []
+    started = set(case.applications.values_list("measure", flat=True))
+    return [
+        MeasureChoice(r["measure"], measure_name(r["measure"]), r["status"])
+        for r in run.results
+        if r.get("status") in STARTABLE_STATUSES and r.get("measure") not in started
+    ]
+
+
+def application_documents(*, application: Application) -> list[str]:
+    """The documents the latest screening lists for the application's measure (may be empty)."""
+    run = _latest_run(application.case)
+    if run is None:
+        return []
+    for result in run.results:
+        if result.get("measure") == application.measure:
+            return list(result.get("documents") or [])
+    return []
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    measure: str
+    name: str
+    kind_label: str
+    due_on: date
+    days_left: int
+    legal_basis: str
+
+
+def deadlines_for_case(*, case: Case, today: date) -> list[DeadlineRow]:
+    """The percorso's deadlines with the days left (negative once passed), soonest first."""
+    return [
+        DeadlineRow(
+            d.measure,
+            measure_name(d.measure),
+            d.get_kind_display(),
+            d.due_on,
+            (d.due_on - today).days,
+            d.legal_basis,
+        )
+        for d in Deadline.objects.filter(case=case).order_by("due_on", "id")
+    ]
+
+
+def glance_for_case(case: Case) -> list[tuple[str, str, str]]:
+    """(measure name, status label, status value) per application, for the percorso page.
+
+    The caller has already scoped the percorso (e.g. with cases.selectors.case_get_for_user).
+    """
+    return [
+        (measure_name(a.measure), a.get_status_display(), a.status)
+        for a in case.applications.order_by("created_at", "id")
+    ]

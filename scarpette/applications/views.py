@@ -1,0 +1,83 @@
+"""Application pages. Thin: selector -> form -> one service -> render or redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from scarpette.accounts.permissions import Perm, require
+from scarpette.applications import selectors, services
+from scarpette.applications.forms import ApplicationForm, StartForm
+from scarpette.cases.selectors import case_get_for_user
+
+
+def _list_context(case, **extra) -> dict:
+    return {
+        "case": case,
+        "applications": selectors.application_list_for_case(case=case),
+        "deadlines": selectors.deadlines_for_case(case=case, today=timezone.localdate()),
+        "startable": selectors.startable_measures(case=case),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def application_list(request, case_id):
+    """The percorso's applications and deadlines; POST `measure` starts an application."""
+    case = case_get_for_user(
+        user=request.user, public_id=case_id, action="applications.application_list.viewed"
+    )
+    if request.method == "POST":
+        require(request.user, Perm.CASE_APPLICATION_MANAGE)
+        form = StartForm(request.POST)
+        if form.is_valid():
+            application = services.application_start(
+                actor=request.user, case=case, measure=form.cleaned_data["measure"]
+            )
+            return redirect("applications:application_detail", public_id=application.public_id)
+        messages.error(request, _("Misura non valida."))
+        return render(
+            request, "applications/application_list.html", _list_context(case), status=400
+        )
+    # Deadlines derive from the latest screening, which other apps write: refresh on reading.
+    services.deadlines_refresh(case=case)
+    return render(request, "applications/application_list.html", _list_context(case))
+
+
+@require_http_methods(["GET", "POST"])
+def application_detail(request, public_id):
+    """One application: the document checklist, the current step and the timeline."""
+    application = selectors.application_get_for_user(user=request.user, public_id=public_id)
+    documents = selectors.application_documents(application=application)
+    form = ApplicationForm(request.POST or None, application=application, documents=documents)
+    status = 200
+    if request.method == "POST":
+        require(request.user, Perm.CASE_APPLICATION_MANAGE)
+        if form.is_valid():
+            try:
+                services.application_update(
+                    actor=request.user, application=application, data=form.service_data()
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Domanda aggiornata."))
+                return redirect("applications:application_detail", public_id=application.public_id)
+        status = 400
+    return render(
+        request,
+        "applications/application_detail.html",
+        {
+            "case": application.case,
+            "application": application,
+            "documents": documents,
+            "form": form,
+            "events": application.events.select_related("actor"),
+        },
+        status=status,
+    )

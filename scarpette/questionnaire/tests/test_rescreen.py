@@ -1,0 +1,81 @@
+"""After a rules change, open percorsi are screened again and changed results are flagged."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from scarpette.cases.services import case_open, case_set_status
+from scarpette.questionnaire.models import ScreeningRun
+from scarpette.questionnaire.services import session_complete, session_start
+from scarpette.screening.catalogue import RULES_VERSION
+
+
+def screened(personas, *, close: bool = False):
+    case = case_open(actor=personas.operator_a)
+    session = session_start(actor=personas.operator_a, case=case, mode="assisted", language="it")
+    session.answers = {"citizenship": "IT", "has_isee": "yes", "isee_known": "dont_know"}
+    session.save(update_fields=["answers_json"])
+    run = session_complete(actor=personas.operator_a, session=session)
+    if close:
+        case_set_status(actor=personas.operator_a, case=case, status="closed")
+    return case, session, run
+
+
+def age_run(run, *, flip: str | None = None):
+    """Pretend the run was made by older rules (and, optionally, with another status)."""
+    results = run.results
+    if flip:
+        for result in results:
+            if result["measure"] == flip:
+                result["status"] = "eligible" if result["status"] != "eligible" else "not_eligible"
+    ScreeningRun.objects.filter(pk=run.pk).update(
+        rules_version="0.9.0", results_json=json.dumps(results)
+    )
+
+
+def test_it_rescreens_open_cases_with_old_rules_and_flags_changes(personas, client, capsys):
+    case, session, run = screened(personas)
+    age_run(run, flip="assegno_unico")
+    unchanged_case, _s, unchanged_run = screened(personas)
+    age_run(unchanged_run)
+    closed_case, _s2, closed_run = screened(personas, close=True)
+    age_run(closed_run, flip="naspi")
+
+    call_command("rescreen", "--batch-size", "1")
+    assert "re-screened 2" in capsys.readouterr().out
+    latest = case.screenings.order_by("-created_at", "-id").first()
+    assert latest.rules_version == RULES_VERSION
+    assert latest.changed_measures == ["assegno_unico"]
+    assert latest.facts == run.facts
+    assert unchanged_case.screenings.order_by("-created_at", "-id").first().changed_measures == []
+    assert closed_case.screenings.count() == 1  # closed percorsi are left alone
+
+    call_command("rescreen")
+    assert "re-screened 0" in capsys.readouterr().out  # idempotent
+
+    client.force_login(personas.operator_a)
+    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    assert "Risultati cambiati con le nuove regole" in dashboard and case.code in dashboard
+    result = client.get(
+        reverse("questionnaire:session_result", kwargs={"public_id": session.public_id})
+    ).content.decode()
+    assert "è cambiato l'esito" in result
+    latest.refresh_from_db()
+    assert latest.reviewed_at is not None
+    assert (
+        case.code
+        not in client.get(reverse("core:dashboard"))
+        .content.decode()
+        .split("I tuoi percorsi aperti")[0]
+    )
+
+
+def test_other_centres_do_not_see_the_flag(personas, client):
+    case, _session, run = screened(personas)
+    age_run(run, flip="assegno_unico")
+    call_command("rescreen")
+    client.force_login(personas.operator_b)
+    assert case.code not in client.get(reverse("core:dashboard")).content.decode()

@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from scarpette.accounts.models import Organisation
+from scarpette.screening.facts import MEASURE_IDS
+
+
+def _offices():
+    return Organisation.objects.filter(kind=Organisation.Kind.INPS, is_active=True)
+
+
+class TransmitForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("Sede INPS"), queryset=None, to_field_name="public_id")
+    question = forms.CharField(
+        label=_("Domanda del centro (facoltativa)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Non scrivere nomi né dettagli sulla violenza: INPS vede solo il codice."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = _offices()
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Testo"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AdviceForm(forms.Form):
+    measure = forms.ChoiceField(label=_("Misura"), choices=[])
+    text = forms.CharField(
+        label=_("Parere"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, names: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [(m, names.get(m, m)) for m in MEASURE_IDS]
+
+
+class ConsultationForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("Sede INPS"), queryset=None, to_field_name="public_id")
+    measures = forms.MultipleChoiceField(
+        label=_("Misure su cui chiedi"), choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    text = forms.CharField(
+        label=_("Domanda"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Non scrivere nomi né dettagli sulla violenza: INPS vede solo il codice."),
+    )
+
+    def __init__(self, *args, names: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = _offices()
+        self.fields["measures"].choices = [(m, names.get(m, m)) for m in MEASURE_IDS]

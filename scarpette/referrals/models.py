@@ -1,0 +1,164 @@
+"""The channel to INPS: transmissions of a percorso's screening, the shared timeline, advice per
+measure, and consultations (question-and-answer threads with an INPS specialist)."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from scarpette.accounts.permissions import Perm, active_membership, has_perm
+from scarpette.core.crypto import EncryptedTextField
+from scarpette.core.models import PublicIdModel
+
+
+def _scope(qs, user, *, centre_path: str, office_path: str):
+    """Centre staff see their centre's; INPS specialists see what was sent to their office."""
+    membership = active_membership(user)
+    if membership is None:
+        return qs.none()
+    if has_perm(user, Perm.CASE_VIEW):
+        return qs.filter(**{centre_path: membership.organisation_id})
+    if has_perm(user, Perm.INBOX_WORK):
+        return qs.filter(**{office_path: membership.organisation_id})
+    return qs.none()
+
+
+class TransmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _scope(self, user, centre_path="case__centre_id", office_path="office_id")
+
+
+class Transmission(PublicIdModel):
+    class Status(models.TextChoices):
+        SENT = "sent", _("Inviata")
+        ACKNOWLEDGED = "acknowledged", _("Presa in carico")
+        INFO_REQUESTED = "info_requested", _("Richieste informazioni")
+        CLOSED = "closed", _("Chiusa")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="transmissions")
+    office = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="inbox"
+    )
+    run = models.ForeignKey(
+        "questionnaire.ScreeningRun", on_delete=models.PROTECT, related_name="transmissions"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
+    # What travels: code, facts, results, needs and the centre's question. Never her identity.
+    payload_json = EncryptedTextField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TransmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            # The same screening travels once: a double click or a second tab makes one.
+            models.UniqueConstraint(fields=["case", "run"], name="transmission_once_per_run"),
+        ]
+        indexes = [
+            models.Index(fields=["office", "status", "-sent_at"], name="transmission_inbox"),
+        ]
+
+    @property
+    def payload(self) -> dict:
+        return json.loads(self.payload_json) if self.payload_json else {}
+
+
+class TransmissionEvent(models.Model):
+    """The timeline both sides see."""
+
+    class Kind(models.TextChoices):
+        SENT = "sent", _("Trasmessa a INPS")
+        ASSIGNED = "assigned", _("Assegnata a una consulente")
+        ACKNOWLEDGED = "acknowledged", _("Ricevuta e presa in carico")
+        INFO_REQUESTED = "info_requested", _("INPS chiede altre informazioni")
+        INFO_PROVIDED = "info_provided", _("Il centro ha risposto")
+        ADVICE = "advice", _("Parere registrato")
+        CLOSED = "closed", _("Chiusa")
+
+    transmission = models.ForeignKey(Transmission, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    measure = models.CharField(max_length=40, blank=True)
+    text = EncryptedTextField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Advice(models.Model):
+    """INPS's advice on one measure of a transmission (the latest one counts)."""
+
+    transmission = models.ForeignKey(Transmission, on_delete=models.CASCADE, related_name="advice")
+    measure = models.CharField(max_length=40)
+    text = EncryptedTextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["transmission", "measure"], name="advice_per_measure")
+        ]
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _scope(self, user, centre_path="case__centre_id", office_path="office_id")
+
+
+class Consultation(PublicIdModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Aperta")
+        ANSWERED = "answered", _("Risposta data")
+        CLOSED = "closed", _("Chiusa")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="consultations")
+    office = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    measures = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    first_answer_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        indexes = [
+            models.Index(fields=["office", "status", "-asked_at"], name="consultation_inbox")
+        ]
+
+    @property
+    def response_time(self):
+        return self.first_answer_at - self.asked_at if self.first_answer_at else None
+
+
+class ConsultationMessage(models.Model):
+    class Side(models.TextChoices):
+        CENTRE = "centre", _("Centro")
+        INPS = "inps", _("INPS")
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=8, choices=Side.choices)
+    text = EncryptedTextField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

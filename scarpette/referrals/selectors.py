@@ -1,0 +1,111 @@
+"""Reads on the channel to INPS, scoped: centre staff see their percorsi's, INPS specialists
+only what was transmitted (or asked) to their office, and only what travelled."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from scarpette.accounts.permissions import Perm, require
+from scarpette.audit.services import audit_access_denied, audit_log
+from scarpette.referrals.models import Consultation, Transmission
+from scarpette.screening.catalogue import load_catalogue
+
+
+def inbox_for_user(*, user, status: str = "", mine: bool = False) -> QuerySet[Transmission]:
+    """The INPS office's inbox. Permission: inps.inbox_work."""
+    require(user, Perm.INBOX_WORK)
+    qs = Transmission.objects.visible_to(user).select_related("assigned_to")
+    if status in Transmission.Status.values:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(assigned_to=user)
+    return qs.order_by("-sent_at", "-id")
+
+
+def inbox_counts_for_user(*, user) -> dict[str, int]:
+    """Dashboard figures for an INPS specialist, aggregated in the database."""
+    from django.db.models import Count
+
+    rows = inbox_for_user(user=user).order_by().values("status").annotate(n=Count("id"))
+    counts = {status: 0 for status in Transmission.Status.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    counts["mine_open"] = (
+        inbox_for_user(user=user, mine=True).exclude(status=Transmission.Status.CLOSED).count()
+    )
+    return counts
+
+
+def transmission_get_for_user(*, user, public_id) -> Transmission:
+    transmission = (
+        Transmission.objects.visible_to(user)
+        .select_related("case", "office", "assigned_to")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if transmission is None:
+        other = Transmission.objects.filter(public_id=public_id).values("case__centre_id").first()
+        if other is not None:
+            audit_access_denied(
+                actor=user,
+                object_type="referrals.transmission",
+                object_id=str(public_id),
+                organisation_id=other["case__centre_id"],
+            )
+        raise Http404
+    audit_log(
+        actor=user,
+        action="referrals.transmission.viewed",
+        obj=transmission.case,
+        organisation_id=transmission.case.centre_id,
+        detail={"transmission": str(transmission.public_id)},
+    )
+    return transmission
+
+
+def transmissions_for_case(*, case) -> QuerySet[Transmission]:
+    return case.transmissions.select_related("office", "assigned_to").prefetch_related(
+        "events__actor", "advice"
+    )
+
+
+def consultation_get_for_user(*, user, public_id) -> Consultation:
+    consultation = (
+        Consultation.objects.visible_to(user)
+        .select_related("case", "office", "asked_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if consultation is None:
+        other = Consultation.objects.filter(public_id=public_id).values("case__centre_id").first()
+        if other is not None:
+            audit_access_denied(
+                actor=user,
+                object_type="referrals.consultation",
+                object_id=str(public_id),
+                organisation_id=other["case__centre_id"],
+            )
+        raise Http404
+    audit_log(
+        actor=user,
+        action="referrals.consultation.viewed",
+        obj=consultation.case,
+        organisation_id=consultation.case.centre_id,
+        detail={"consultation": str(consultation.public_id)},
+    )
+    return consultation
+
+
+def consultations_for_user(*, user) -> QuerySet[Consultation]:
+    return Consultation.objects.visible_to(user).select_related("asked_by").order_by("-asked_at")
+
+
+def measure_names() -> dict[str, str]:
+    return {m.id: m.name_it for m in load_catalogue().measures}
+
+
+def consultation_extract(consultation: Consultation) -> dict:
+    """The minimal extract a specialist sees: the measures asked about and the latest facts."""
+    run = consultation.case.screenings.order_by("-created_at", "-id").first()
+    results = [r for r in (run.results if run else []) if r["measure"] in consultation.measures]
+    return {"code": consultation.case.code, "facts": run.facts if run else {}, "results": results}

@@ -1,0 +1,381 @@
+"""Changes on the channel to INPS. One transaction each, permission and scope re-checked, an
+audit event, and a neutral notification sent after commit through the outbox."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scarpette.accounts.models import Organisation, User
+from scarpette.accounts.permissions import Perm, active_membership, require
+from scarpette.audit.services import audit_log
+from scarpette.cases.models import Case, Consent
+from scarpette.questionnaire.models import CaseNeed, ScreeningRun
+from scarpette.referrals.models import (
+    Advice,
+    Consultation,
+    ConsultationMessage,
+    Transmission,
+    TransmissionEvent,
+)
+from scarpette.screening.facts import MEASURE_IDS
+
+MAX_TEXT = 4000
+
+
+def _link(name: str, **kwargs) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
+
+
+def _notify(**kwargs) -> None:
+    from scarpette.notifications.services import notify
+
+    notify(**kwargs)
+
+
+def _centre_referents(case: Case) -> list[str]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            membership__is_active=True,
+            membership__organisation_id=case.centre_id,
+            membership__role__in=_roles(Perm.TRANSMISSION_SEND),
+        ).values_list("email", flat=True)
+    )
+
+
+def _roles(perm: Perm) -> list[str]:
+    from scarpette.accounts.permissions import roles_with
+
+    return roles_with(perm)
+
+
+def _clean_text(text: str, *, required: bool = True) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationError(_("Scrivi il testo."))
+    if len(text) > MAX_TEXT:
+        raise ValidationError(_("Il testo è troppo lungo (massimo 4000 caratteri)."))
+    return text
+
+
+def _has_consent(case: Case, purpose: str) -> bool:
+    return case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists()
+
+
+def _audit(actor, action: str, case: Case, **detail) -> None:
+    audit_log(actor=actor, action=action, obj=case, organisation_id=case.centre_id, detail=detail)
+
+
+# --- Transmission --------------------------------------------------------------------------
+
+
+def payload_for(run: ScreeningRun, question: str) -> dict:
+    """The minimum that travels: pseudonymous code, facts, results, needs, the centre's question."""
+    return {
+        "code": run.case.code,
+        "as_of": run.as_of.isoformat(),
+        "rules_version": run.rules_version,
+        "facts": run.facts,
+        "results": [
+            {"measure": r["measure"], "status": r["status"], "missing": r["missing"]}
+            for r in run.results
+        ],
+        "needs": sorted(CaseNeed.objects.filter(case=run.case).values_list("need", flat=True)),
+        "question": question,
+    }
+
+
+@transaction.atomic
+def transmission_send(
+    *, actor, case: Case, office: Organisation, question: str = ""
+) -> Transmission:
+    """The referent transmits the percorso's latest screening to an INPS office.
+
+    Permission: transmission.send, her centre. Refused without the woman's consent to
+    transmission. Idempotent: the same screening run is transmitted once (unique constraint,
+    row lock on the percorso), whatever the number of clicks or tabs.
+    """
+    require(actor, Perm.TRANSMISSION_SEND)
+    case = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
+    if case is None:
+        raise PermissionDenied
+    if not _has_consent(case, Consent.Purpose.TRANSMISSION):
+        raise ValidationError(
+            _("Manca il consenso della donna alla trasmissione a INPS: registralo prima.")
+        )
+    if office.kind != Organisation.Kind.INPS or not office.is_active:
+        raise ValidationError(_("Scegli una sede INPS."))
+    run = case.screenings.order_by("-created_at", "-id").first()
+    if run is None:
+        raise ValidationError(_("Il percorso non ha ancora uno screening da trasmettere."))
+    existing = Transmission.objects.filter(case=case, run=run).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            sent = Transmission.objects.create(
+                case=case,
+                office=office,
+                run=run,
+                payload_json=json.dumps(payload_for(run, _clean_text(question, required=False))),
+                sent_by=actor,
+            )
+    except IntegrityError:
+        return Transmission.objects.get(case=case, run=run)
+    TransmissionEvent.objects.create(transmission=sent, actor=actor, kind="sent")
+    _audit(actor, "referrals.transmission.sent", case, transmission=str(sent.public_id))
+    _notify(
+        key=f"transmission:{sent.public_id}:sent",
+        to=settings.INPS_MAILBOX,
+        template="new_transmission",
+        context={"link": _link("referrals:inbox_detail", public_id=sent.public_id)},
+    )
+    return sent
+
+
+def _locked_transmission(actor, transmission: Transmission) -> Transmission:
+    locked = (
+        Transmission.objects.visible_to(actor)
+        .select_for_update()
+        .select_related("case")
+        .filter(pk=transmission.pk)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied
+    return locked
+
+
+def _inps_step(
+    actor,
+    transmission: Transmission,
+    kind: str,
+    *,
+    status: str | None = None,
+    text: str = "",
+    measure: str = "",
+    notify_centre: bool = False,
+) -> Transmission:
+    require(actor, Perm.INBOX_WORK)
+    transmission = _locked_transmission(actor, transmission)
+    if transmission.status == Transmission.Status.CLOSED:
+        raise ValidationError(_("La segnalazione è chiusa."))
+    if status:
+        transmission.status = status
+    if transmission.assigned_to_id is None:
+        transmission.assigned_to = actor
+    if status == Transmission.Status.CLOSED:
+        transmission.closed_at = timezone.now()
+    transmission.save()
+    TransmissionEvent.objects.create(
+        transmission=transmission, actor=actor, kind=kind, text=text, measure=measure
+    )
+    _audit(
+        actor,
+        f"referrals.transmission.{kind}",
+        transmission.case,
+        transmission=str(transmission.public_id),
+        **({"measure": measure} if measure else {}),
+    )
+    if notify_centre:
+        count = transmission.events.filter(kind=kind).count()
+        for email in _centre_referents(transmission.case):
+            _notify(
+                key=f"transmission:{transmission.public_id}:{kind}:{count}",
+                to=email,
+                template="inps_reply",
+                context={"link": _link("referrals:case_inps", case_id=transmission.case.public_id)},
+            )
+    return transmission
+
+
+@transaction.atomic
+def transmission_claim(*, actor, transmission: Transmission) -> Transmission:
+    """An INPS specialist takes the transmission (assigned to her). Permission: inps.inbox_work."""
+    return _inps_step(actor, transmission, "assigned")
+
+
+@transaction.atomic
+def transmission_acknowledge(*, actor, transmission: Transmission) -> Transmission:
+    return _inps_step(
+        actor, transmission, "acknowledged", status="acknowledged", notify_centre=True
+    )
+
+
+@transaction.atomic
+def transmission_request_info(*, actor, transmission: Transmission, text: str) -> Transmission:
+    return _inps_step(
+        actor,
+        transmission,
+        "info_requested",
+        status="info_requested",
+        text=_clean_text(text),
+        notify_centre=True,
+    )
+
+
+@transaction.atomic
+def transmission_record_advice(
+    *, actor, transmission: Transmission, measure: str, text: str
+) -> Transmission:
+    if measure not in MEASURE_IDS:
+        raise ValidationError(_("Misura non valida."))
+    text = _clean_text(text)
+    transmission = _inps_step(
+        actor, transmission, "advice", text=text, measure=measure, notify_centre=True
+    )
+    Advice.objects.update_or_create(
+        transmission=transmission, measure=measure, defaults={"text": text, "by": actor}
+    )
+    return transmission
+
+
+@transaction.atomic
+def transmission_close(*, actor, transmission: Transmission) -> Transmission:
+    return _inps_step(actor, transmission, "closed", status="closed", notify_centre=True)
+
+
+@transaction.atomic
+def transmission_answer_info(*, actor, transmission: Transmission, text: str) -> Transmission:
+    """The centre answers INPS's request for more information. Permission: case.edit."""
+    require(actor, Perm.CASE_EDIT)
+    transmission = _locked_transmission(actor, transmission)
+    if transmission.status != Transmission.Status.INFO_REQUESTED:
+        raise ValidationError(_("INPS non ha chiesto altre informazioni."))
+    transmission.status = Transmission.Status.ACKNOWLEDGED
+    transmission.save(update_fields=["status"])
+    TransmissionEvent.objects.create(
+        transmission=transmission, actor=actor, kind="info_provided", text=_clean_text(text)
+    )
+    _audit(
+        actor,
+        "referrals.transmission.info_provided",
+        transmission.case,
+        transmission=str(transmission.public_id),
+    )
+    count = transmission.events.filter(kind="info_provided").count()
+    _notify(
+        key=f"transmission:{transmission.public_id}:info_provided:{count}",
+        to=settings.INPS_MAILBOX,
+        template="new_transmission",
+        context={"link": _link("referrals:inbox_detail", public_id=transmission.public_id)},
+    )
+    return transmission
+
+
+# --- Consultations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consultation_ask(
+    *, actor, case: Case, office: Organisation, measures: list[str], text: str
+) -> Consultation:
+    """A centre asks an INPS specialist. Permission: consultation.ask; her consent required."""
+    require(actor, Perm.CONSULTATION_ASK)
+    case = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
+    if case is None:
+        raise PermissionDenied
+    if not _has_consent(case, Consent.Purpose.CONSULTATION):
+        raise ValidationError(_("Manca il consenso della donna alla consulenza con INPS."))
+    if office.kind != Organisation.Kind.INPS:
+        raise ValidationError(_("Scegli una sede INPS."))
+    measures = [m for m in measures if m in MEASURE_IDS]
+    if not measures:
+        raise ValidationError(_("Indica almeno una misura."))
+    consultation = Consultation.objects.create(
+        case=case, office=office, measures=measures, asked_by=actor
+    )
+    ConsultationMessage.objects.create(
+        consultation=consultation, author=actor, side="centre", text=_clean_text(text)
+    )
+    _audit(actor, "referrals.consultation.asked", case, consultation=str(consultation.public_id))
+    _notify(
+        key=f"consultation:{consultation.public_id}:asked",
+        to=settings.INPS_MAILBOX,
+        template="consultation_new",
+        context={"link": _link("referrals:consultation_detail", public_id=consultation.public_id)},
+    )
+    return consultation
+
+
+@transaction.atomic
+def consultation_reply(*, actor, consultation: Consultation, text: str) -> ConsultationMessage:
+    """A message in the thread, from whichever side the actor is on."""
+    locked = (
+        Consultation.objects.visible_to(actor)
+        .select_for_update()
+        .select_related("case")
+        .filter(pk=consultation.pk)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied
+    if locked.status == Consultation.Status.CLOSED:
+        raise ValidationError(_("La consulenza è chiusa."))
+    from scarpette.accounts.permissions import has_perm
+
+    inps = has_perm(actor, Perm.CONSULTATION_ANSWER)
+    if not inps:
+        require(actor, Perm.CONSULTATION_ASK)
+    message = ConsultationMessage.objects.create(
+        consultation=locked,
+        author=actor,
+        side="inps" if inps else "centre",
+        text=_clean_text(text),
+    )
+    if inps:
+        locked.status = Consultation.Status.ANSWERED
+        if locked.first_answer_at is None:
+            locked.first_answer_at = message.at
+    else:
+        locked.status = Consultation.Status.OPEN
+    locked.save(update_fields=["status", "first_answer_at"])
+    _audit(
+        actor,
+        "referrals.consultation.replied",
+        locked.case,
+        consultation=str(locked.public_id),
+        side=message.side,
+    )
+    count = locked.messages.count()
+    _notify(
+        key=f"consultation:{locked.public_id}:message:{count}",
+        to=locked.asked_by.email if inps else settings.INPS_MAILBOX,
+        template="consultation_answer" if inps else "consultation_new",
+        context={"link": _link("referrals:consultation_detail", public_id=locked.public_id)},
+    )
+    return message
+
+
+@transaction.atomic
+def consultation_close(*, actor, consultation: Consultation) -> Consultation:
+    locked = (
+        Consultation.objects.visible_to(actor)
+        .select_for_update()
+        .filter(pk=consultation.pk)
+        .select_related("case")
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied
+    locked.status = Consultation.Status.CLOSED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at"])
+    _audit(actor, "referrals.consultation.closed", locked.case, consultation=str(locked.public_id))
+    return locked
+
+
+def inps_offices():
+    return Organisation.objects.filter(kind=Organisation.Kind.INPS, is_active=True)
+
+
+def actor_office(actor):
+    membership = active_membership(actor)
+    return membership.organisation if membership else None

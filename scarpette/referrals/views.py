@@ -1,0 +1,228 @@
+"""Pages of the channel to INPS: the centre's side of a percorso, the INPS inbox, consultations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from scarpette.accounts.decorators import sensitive_action
+from scarpette.accounts.permissions import Perm, has_perm, require
+from scarpette.cases.selectors import case_active_consents, case_get_for_user
+from scarpette.core.pagination import paginate
+from scarpette.referrals import selectors, services
+from scarpette.referrals.forms import AdviceForm, ConsultationForm, TextForm, TransmitForm
+from scarpette.referrals.models import Transmission
+
+
+def _error(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+# --- Centre side ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def case_inps(request, case_id):
+    case = case_get_for_user(user=request.user, public_id=case_id)
+    run = case.screenings.order_by("-created_at", "-id").first()
+    return render(
+        request,
+        "referrals/case_inps.html",
+        {
+            "case": case,
+            "run": run,
+            "consents": case_active_consents(case=case),
+            "form": TransmitForm(),
+            "answer_form": TextForm(),
+            "transmissions": selectors.transmissions_for_case(case=case),
+            "names": selectors.measure_names(),
+            "can_transmit": has_perm(request.user, Perm.TRANSMISSION_SEND),
+        },
+    )
+
+
+@sensitive_action(Perm.TRANSMISSION_SEND)
+@require_POST
+def transmit(request, case_id):
+    case = case_get_for_user(user=request.user, public_id=case_id, action="")
+    form = TransmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transmission_send(
+                actor=request.user,
+                case=case,
+                office=form.cleaned_data["office"],
+                question=form.cleaned_data["question"],
+            )
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Trasmesso a INPS."))
+    else:
+        messages.error(request, _("Scegli una sede INPS."))
+    return redirect("referrals:case_inps", case_id=case.public_id)
+
+
+@require_POST
+def answer_info(request, public_id):
+    transmission = selectors.transmission_get_for_user(user=request.user, public_id=public_id)
+    require(request.user, Perm.CASE_EDIT)
+    form = TextForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transmission_answer_info(
+                actor=request.user, transmission=transmission, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Risposta inviata a INPS."))
+    else:
+        messages.error(request, _("Scrivi la risposta."))
+    return redirect("referrals:case_inps", case_id=transmission.case.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def case_consultations(request, case_id):
+    case = case_get_for_user(user=request.user, public_id=case_id)
+    require(request.user, Perm.CONSULTATION_ASK)
+    names = selectors.measure_names()
+    form = ConsultationForm(request.POST or None, names=names)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.consultation_ask(
+                actor=request.user,
+                case=case,
+                office=form.cleaned_data["office"],
+                measures=form.cleaned_data["measures"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Domanda inviata."))
+            return redirect("referrals:consultation_detail", public_id=consultation.public_id)
+    return render(
+        request,
+        "referrals/case_consultations.html",
+        {"case": case, "form": form, "consultations": case.consultations.all(), "names": names},
+    )
+
+
+# --- Both sides -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_detail(request, public_id):
+    consultation = selectors.consultation_get_for_user(user=request.user, public_id=public_id)
+    form = TextForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "close":
+                services.consultation_close(actor=request.user, consultation=consultation)
+                messages.success(request, _("Consulenza chiusa."))
+                return redirect("referrals:consultation_detail", public_id=public_id)
+            if form.is_valid():
+                services.consultation_reply(
+                    actor=request.user, consultation=consultation, text=form.cleaned_data["text"]
+                )
+                messages.success(request, _("Messaggio inviato."))
+                return redirect("referrals:consultation_detail", public_id=public_id)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+    inps_side = has_perm(request.user, Perm.CONSULTATION_ANSWER)
+    return render(
+        request,
+        "referrals/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "thread": consultation.messages.select_related("author"),
+            "form": form,
+            "names": selectors.measure_names(),
+            "extract": selectors.consultation_extract(consultation) if inps_side else None,
+            "inps_side": inps_side,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- INPS side ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def inbox(request):
+    status = request.GET.get("stato", "")
+    mine = request.GET.get("mie") == "1"
+    page = paginate(
+        request, selectors.inbox_for_user(user=request.user, status=status, mine=mine), 25
+    )
+    return render(
+        request,
+        "referrals/inbox.html",
+        {"page": page, "status": status, "mine": mine, "statuses": Transmission.Status.choices},
+    )
+
+
+@require_http_methods(["GET"])
+def inbox_detail(request, public_id):
+    require(request.user, Perm.INBOX_WORK)
+    transmission = selectors.transmission_get_for_user(user=request.user, public_id=public_id)
+    names = selectors.measure_names()
+    return render(
+        request,
+        "referrals/inbox_detail.html",
+        {
+            "transmission": transmission,
+            "payload": transmission.payload,
+            "events": transmission.events.select_related("actor"),
+            "advice": {a.measure: a for a in transmission.advice.all()},
+            "names": names,
+            "info_form": TextForm(),
+            "advice_form": AdviceForm(names=names),
+        },
+    )
+
+
+STEPS = {"prendi", "ricevuta", "chiedi", "parere", "chiudi"}
+
+
+@require_POST
+def inbox_step(request, public_id, step):
+    if step not in STEPS:
+        raise Http404
+    require(request.user, Perm.INBOX_WORK)
+    transmission = selectors.transmission_get_for_user(user=request.user, public_id=public_id)
+    try:
+        if step == "prendi":
+            services.transmission_claim(actor=request.user, transmission=transmission)
+        elif step == "ricevuta":
+            services.transmission_acknowledge(actor=request.user, transmission=transmission)
+        elif step == "chiedi":
+            services.transmission_request_info(
+                actor=request.user, transmission=transmission, text=request.POST.get("text", "")
+            )
+        elif step == "parere":
+            services.transmission_record_advice(
+                actor=request.user,
+                transmission=transmission,
+                measure=request.POST.get("measure", ""),
+                text=request.POST.get("text", ""),
+            )
+        else:
+            services.transmission_close(actor=request.user, transmission=transmission)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Fatto."))
+    return redirect("referrals:inbox_detail", public_id=transmission.public_id)
+
+
+@require_http_methods(["GET"])
+def inps_consultations(request):
+    require(request.user, Perm.CONSULTATION_ANSWER)
+    page = paginate(request, selectors.consultations_for_user(user=request.user), 25)
+    return render(request, "referrals/inps_consultations.html", {"page": page})
