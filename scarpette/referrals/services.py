@@ -202,6 +202,31 @@ def transmission_claim(*, actor, transmission: Transmission) -> Transmission:
     return _inps_step(actor, transmission, "assigned")
 
 
+def office_specialists(actor):
+    """The INPS specialists of the actor's office (who can be assigned a transmission)."""
+    membership = active_membership(actor)
+    if membership is None:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True,
+        membership__is_active=True,
+        membership__organisation_id=membership.organisation_id,
+        membership__role__in=_roles(Perm.INBOX_WORK),
+    ).order_by("full_name")
+
+
+@transaction.atomic
+def transmission_assign(*, actor, transmission: Transmission, assignee_public_id) -> Transmission:
+    """Assign the transmission to a specialist of the same office. Permission: inps.inbox_work."""
+    assignee = office_specialists(actor).filter(public_id=assignee_public_id).first()
+    if assignee is None:
+        raise ValidationError(_("Scegli una consulente della tua sede."))
+    transmission = _inps_step(actor, transmission, "assigned")
+    transmission.assigned_to = assignee
+    transmission.save(update_fields=["assigned_to"])
+    return transmission
+
+
 @transaction.atomic
 def transmission_acknowledge(*, actor, transmission: Transmission) -> Transmission:
     return _inps_step(

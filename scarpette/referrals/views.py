@@ -183,11 +183,12 @@ def inbox_detail(request, public_id):
             "names": names,
             "info_form": TextForm(),
             "advice_form": AdviceForm(names=names),
+            "colleagues": services.office_specialists(request.user),
         },
     )
 
 
-STEPS = {"prendi", "ricevuta", "chiedi", "parere", "chiudi"}
+STEPS = {"prendi", "assegna", "ricevuta", "chiedi", "parere", "chiudi"}
 
 
 @require_POST
@@ -199,6 +200,12 @@ def inbox_step(request, public_id, step):
     try:
         if step == "prendi":
             services.transmission_claim(actor=request.user, transmission=transmission)
+        elif step == "assegna":
+            services.transmission_assign(
+                actor=request.user,
+                transmission=transmission,
+                assignee_public_id=request.POST.get("assignee") or None,
+            )
         elif step == "ricevuta":
             services.transmission_acknowledge(actor=request.user, transmission=transmission)
         elif step == "chiedi":

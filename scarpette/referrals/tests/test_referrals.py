@@ -235,3 +235,32 @@ def test_notifications_are_neutral_and_one_per_recipient(
         for word in ("zelda", "centro a", "violen", screened_case.code.lower()):
             assert word not in text
     assert mail.outbox == [] or all(len(m.to) == 1 for m in mail.outbox)
+
+
+def test_a_specialist_assigns_to_a_colleague_of_her_office_only(personas, client, screened_case):
+    from scarpette.accounts.models import Organisation
+    from scarpette.core.testing import make_user
+
+    colleague = make_user(
+        "inps2@example.org", "Ida Consulente", "consulente_inps", personas.inps_office
+    )
+    other_office = Organisation.objects.create(name="Altra sede", kind="inps")
+    stranger = make_user("inps3@example.org", "Eva Consulente", "consulente_inps", other_office)
+    consent_record(actor=personas.referent_a, case=screened_case, purpose="transmission")
+    transmission = transmission_send(
+        actor=personas.referent_a, case=screened_case, office=personas.inps_office
+    )
+    client.force_login(personas.inps_specialist)
+    url = reverse(
+        "referrals:inbox_step", kwargs={"public_id": transmission.public_id, "step": "assegna"}
+    )
+    client.post(url, {"assignee": str(stranger.public_id)})
+    transmission.refresh_from_db()
+    assert transmission.assigned_to is None
+    client.post(url, {"assignee": str(colleague.public_id)})
+    transmission.refresh_from_db()
+    assert transmission.assigned_to == colleague
+    stranger_client = client.__class__()
+    stranger_client.force_login(stranger)
+    detail = reverse("referrals:inbox_detail", kwargs={"public_id": transmission.public_id})
+    assert stranger_client.get(detail).status_code == 404
