@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.http import Http404
-
 from scarpette.applications.models import Application, Deadline, measure_name
-from scarpette.audit.services import audit_access_denied, audit_log
+from scarpette.audit.services import get_visible_or_404
 from scarpette.cases.models import Case
 
 STARTABLE_STATUSES = ("eligible", "undetermined")
@@ -28,28 +26,15 @@ def application_get_for_user(*, user, public_id) -> Application:
 
     Audits the read; an attempt on another centre's application is audited as denied.
     """
-    application = (
-        Application.objects.filter(public_id=public_id, case__in=Case.objects.visible_to(user))
-        .select_related("case", "case__centre")
-        .first()
+    return get_visible_or_404(
+        Application.objects.filter(case__in=Case.objects.visible_to(user)).select_related(
+            "case", "case__centre"
+        ),
+        user=user,
+        public_id=public_id,
+        object_type="applications.application",
+        viewed_action="applications.application.viewed",
     )
-    if application is None:
-        other = Application.objects.filter(public_id=public_id).values("case__centre_id").first()
-        if other is not None:
-            audit_access_denied(
-                actor=user,
-                object_type="applications.application",
-                object_id=str(public_id),
-                organisation_id=other["case__centre_id"],
-            )
-        raise Http404
-    audit_log(
-        actor=user,
-        action="applications.application.viewed",
-        obj=application,
-        organisation_id=application.case.centre_id,
-    )
-    return application
 
 
 @dataclass(frozen=True)

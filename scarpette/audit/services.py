@@ -73,3 +73,44 @@ def audit_access_denied(*, actor, object_type: str, object_id: str, organisation
         organisation_id=organisation_id,
         outcome=AuditEvent.Outcome.DENIED,
     )
+
+
+def get_visible_or_404(
+    visible,
+    *,
+    user,
+    public_id,
+    object_type: str,
+    centre_field: str = "case__centre_id",
+    viewed_action: str = "",
+    case_field: str = "case",
+):
+    """Fetch-and-authorise in one call: the object with `public_id` from the `visible` queryset
+    (already scoped to `user`), else Http404 — the same answer for "not yours" and "absent".
+
+    An attempt on an object that exists elsewhere is audited as denied (for the owning centre's
+    referent); a successful read is audited as `viewed_action`, on the object's percorso.
+    """
+    from django.http import Http404
+
+    obj = visible.filter(public_id=public_id).first()
+    if obj is None:
+        other = visible.model.objects.filter(public_id=public_id).values(centre_field).first()
+        if other is not None:
+            audit_access_denied(
+                actor=user,
+                object_type=object_type,
+                object_id=str(public_id),
+                organisation_id=other[centre_field],
+            )
+        raise Http404
+    if viewed_action:
+        case = getattr(obj, case_field) if case_field else obj
+        audit_log(
+            actor=user,
+            action=viewed_action,
+            obj=case,
+            organisation_id=case.centre_id,
+            detail={} if case is obj else {object_type.split(".")[1]: str(obj.public_id)},
+        )
+    return obj

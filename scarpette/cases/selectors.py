@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
-from django.http import Http404
 
 from scarpette.accounts.models import User
 from scarpette.accounts.permissions import Perm, active_membership, has_perm, require, roles_with
-from scarpette.audit.services import audit_access_denied, audit_log
+from scarpette.audit.services import get_visible_or_404
 from scarpette.cases.models import Case, Consent
 
 
@@ -36,22 +35,15 @@ def case_get_for_user(*, user, public_id, action: str = "cases.case.viewed") -> 
     Writes `action` to the audit log on success, and `cases.case.access_denied` when the percorso
     exists in another centre (the user never learns that it exists).
     """
-    case = (
-        Case.objects.visible_to(user).select_related("centre").filter(public_id=public_id).first()
+    return get_visible_or_404(
+        Case.objects.visible_to(user).select_related("centre"),
+        user=user,
+        public_id=public_id,
+        object_type="cases.case",
+        centre_field="centre_id",
+        viewed_action=action,
+        case_field="",
     )
-    if case is None:
-        other = Case.objects.filter(public_id=public_id).values("centre_id").first()
-        if other is not None:
-            audit_access_denied(
-                actor=user,
-                object_type="cases.case",
-                object_id=str(public_id),
-                organisation_id=other["centre_id"],
-            )
-        raise Http404
-    if action:
-        audit_log(actor=user, action=action, obj=case, organisation_id=case.centre_id)
-    return case
 
 
 def case_active_consents(*, case: Case) -> dict[str, Consent]:

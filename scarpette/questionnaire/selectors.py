@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from scarpette.accounts.permissions import Perm, require
-from scarpette.audit.services import audit_access_denied, audit_log
+from scarpette.audit.services import get_visible_or_404
 from scarpette.cases.models import Case
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.models import CaseNeed, FormVersion, QuestionnaireSession, ScreeningRun
@@ -17,33 +17,15 @@ from scarpette.screening.catalogue import load_catalogue
 
 def session_get_for_user(*, user, public_id) -> QuestionnaireSession:
     """A session of a percorso the user may see, else 404 (audited like the percorso itself)."""
-    session = (
-        QuestionnaireSession.objects.select_related("case", "form_version")
-        .filter(public_id=public_id, case__in=Case.objects.visible_to(user))
-        .first()
+    return get_visible_or_404(
+        QuestionnaireSession.objects.select_related("case", "form_version").filter(
+            case__in=Case.objects.visible_to(user)
+        ),
+        user=user,
+        public_id=public_id,
+        object_type="questionnaire.session",
+        viewed_action="questionnaire.session.viewed",
     )
-    if session is None:
-        other = (
-            QuestionnaireSession.objects.filter(public_id=public_id)
-            .values("case__centre_id")
-            .first()
-        )
-        if other is not None:
-            audit_access_denied(
-                actor=user,
-                object_type="questionnaire.session",
-                object_id=str(public_id),
-                organisation_id=other["case__centre_id"],
-            )
-        raise Http404
-    audit_log(
-        actor=user,
-        action="questionnaire.session.viewed",
-        obj=session.case,
-        organisation_id=session.case.centre_id,
-        detail={"session": str(session.public_id)},
-    )
-    return session
 
 
 def sessions_for_case(*, user, case: Case) -> QuerySet[QuestionnaireSession]:

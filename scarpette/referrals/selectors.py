@@ -4,10 +4,9 @@ only what was transmitted (or asked) to their office, and only what travelled.""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from scarpette.accounts.permissions import Perm, require
-from scarpette.audit.services import audit_access_denied, audit_log
+from scarpette.audit.services import get_visible_or_404
 from scarpette.referrals.models import Consultation, Transmission
 from scarpette.screening.catalogue import load_catalogue
 
@@ -37,30 +36,13 @@ def inbox_counts_for_user(*, user) -> dict[str, int]:
 
 
 def transmission_get_for_user(*, user, public_id) -> Transmission:
-    transmission = (
-        Transmission.objects.visible_to(user)
-        .select_related("case", "office", "assigned_to")
-        .filter(public_id=public_id)
-        .first()
+    return get_visible_or_404(
+        Transmission.objects.visible_to(user).select_related("case", "office", "assigned_to"),
+        user=user,
+        public_id=public_id,
+        object_type="referrals.transmission",
+        viewed_action="referrals.transmission.viewed",
     )
-    if transmission is None:
-        other = Transmission.objects.filter(public_id=public_id).values("case__centre_id").first()
-        if other is not None:
-            audit_access_denied(
-                actor=user,
-                object_type="referrals.transmission",
-                object_id=str(public_id),
-                organisation_id=other["case__centre_id"],
-            )
-        raise Http404
-    audit_log(
-        actor=user,
-        action="referrals.transmission.viewed",
-        obj=transmission.case,
-        organisation_id=transmission.case.centre_id,
-        detail={"transmission": str(transmission.public_id)},
-    )
-    return transmission
 
 
 def transmissions_for_case(*, case) -> QuerySet[Transmission]:
@@ -70,30 +52,13 @@ def transmissions_for_case(*, case) -> QuerySet[Transmission]:
 
 
 def consultation_get_for_user(*, user, public_id) -> Consultation:
-    consultation = (
-        Consultation.objects.visible_to(user)
-        .select_related("case", "office", "asked_by")
-        .filter(public_id=public_id)
-        .first()
+    return get_visible_or_404(
+        Consultation.objects.visible_to(user).select_related("case", "office", "asked_by"),
+        user=user,
+        public_id=public_id,
+        object_type="referrals.consultation",
+        viewed_action="referrals.consultation.viewed",
     )
-    if consultation is None:
-        other = Consultation.objects.filter(public_id=public_id).values("case__centre_id").first()
-        if other is not None:
-            audit_access_denied(
-                actor=user,
-                object_type="referrals.consultation",
-                object_id=str(public_id),
-                organisation_id=other["case__centre_id"],
-            )
-        raise Http404
-    audit_log(
-        actor=user,
-        action="referrals.consultation.viewed",
-        obj=consultation.case,
-        organisation_id=consultation.case.centre_id,
-        detail={"consultation": str(consultation.public_id)},
-    )
-    return consultation
 
 
 def consultations_for_user(*, user) -> QuerySet[Consultation]:

@@ -16,6 +16,7 @@ from scarpette.accounts.models import Organisation, User
 from scarpette.accounts.permissions import Perm, active_membership, require
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case, Consent
+from scarpette.cases.selectors import case_has_consent
 from scarpette.questionnaire.models import CaseNeed, ScreeningRun
 from scarpette.referrals.models import (
     Advice,
@@ -65,10 +66,6 @@ def _clean_text(text: str, *, required: bool = True) -> str:
     return text
 
 
-def _has_consent(case: Case, purpose: str) -> bool:
-    return case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists()
-
-
 def _audit(actor, action: str, case: Case, **detail) -> None:
     audit_log(actor=actor, action=action, obj=case, organisation_id=case.centre_id, detail=detail)
 
@@ -106,7 +103,7 @@ def transmission_send(
     case = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
     if case is None:
         raise PermissionDenied
-    if not _has_consent(case, Consent.Purpose.TRANSMISSION):
+    if not case_has_consent(case=case, purpose=Consent.Purpose.TRANSMISSION):
         raise ValidationError(
             _("Manca il consenso della donna alla trasmissione a INPS: registralo prima.")
         )
@@ -307,7 +304,7 @@ def consultation_ask(
     case = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
     if case is None:
         raise PermissionDenied
-    if not _has_consent(case, Consent.Purpose.CONSULTATION):
+    if not case_has_consent(case=case, purpose=Consent.Purpose.CONSULTATION):
         raise ValidationError(_("Manca il consenso della donna alla consulenza con INPS."))
     if office.kind != Organisation.Kind.INPS:
         raise ValidationError(_("Scegli una sede INPS."))
