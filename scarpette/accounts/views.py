@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts import selectors, services
-from scarpette.accounts.decorators import sensitive_action
+from scarpette.accounts.decorators import permission_required, sensitive_action
 from scarpette.accounts.forms import (
     AccountCreateForm,
     InviteOperatorForm,
@@ -96,9 +96,9 @@ def account_list(request):
     )
 
 
+@permission_required(Perm.ACCOUNT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def account_create(request):
-    selectors.account_list_for_user(user=request.user)  # permission gate before the form
     form = AccountCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -155,10 +155,10 @@ def organisation_list(request):
     return render(request, "accounts/organisation_list.html", {"organisations": organisations})
 
 
+@permission_required(Perm.ORGANISATION_MANAGE)
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, public_id=None):
     if public_id is None:
-        selectors.organisation_list_for_user(user=request.user)  # permission gate
         organisation = Organisation()
     else:
         try:

@@ -30,12 +30,17 @@ IDENTITY_FIELDS = (
 )
 
 
-def _locked(actor, case: Case) -> Case:
-    """Re-read the percorso under a row lock, through the actor's scope (services trust no caller)."""
+def case_lock(*, actor, case: Case) -> Case:
+    """Re-read the percorso under a row lock, through the actor's scope: every service that
+    changes a percorso (here and in later apps) starts here, trusting no caller."""
     locked = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
     if locked is None:
         raise PermissionDenied
     return locked
+
+
+def _audit(actor, action: str, case: Case, **detail) -> None:
+    audit_log(actor=actor, action=action, obj=case, organisation_id=case.centre_id, detail=detail)
 
 
 def _event(case: Case, actor, kind: str, value: str = "") -> None:
@@ -69,7 +74,7 @@ def case_open(*, actor, opened_on=None, assigned=()) -> Case:
         raise RuntimeError("could not allocate a percorso code")
     case.assigned_to.set(assigned or [actor])
     _event(case, actor, CaseEvent.Kind.OPENED)
-    audit_log(actor=actor, action="cases.case.created", obj=case, organisation_id=case.centre_id)
+    _audit(actor, "cases.case.created", case)
     return case
 
 
@@ -77,7 +82,7 @@ def case_open(*, actor, opened_on=None, assigned=()) -> Case:
 def case_set_status(*, actor, case: Case, status: str) -> Case:
     """Suspend, close or reopen. Permission: case.edit."""
     require(actor, Perm.CASE_EDIT)
-    case = _locked(actor, case)
+    case = case_lock(actor=actor, case=case)
     if status not in Case.Status.values:
         raise ValidationError(_("Stato non valido."))
     if status == case.status:
@@ -86,13 +91,7 @@ def case_set_status(*, actor, case: Case, status: str) -> Case:
     case.closed_on = timezone.localdate() if status == Case.Status.CLOSED else None
     case.save(update_fields=["status", "closed_on", "updated_at"])
     _event(case, actor, CaseEvent.Kind.STATUS_CHANGED, status)
-    audit_log(
-        actor=actor,
-        action="cases.case.status_changed",
-        obj=case,
-        organisation_id=case.centre_id,
-        detail={"status": status},
-    )
+    _audit(actor, "cases.case.status_changed", case, status=status)
     return case
 
 
@@ -100,18 +99,17 @@ def case_set_status(*, actor, case: Case, status: str) -> Case:
 def case_set_assigned(*, actor, case: Case, assigned) -> Case:
     """Choose the operators who follow the percorso. Permission: case.edit; own centre only."""
     require(actor, Perm.CASE_EDIT)
-    case = _locked(actor, case)
+    case = case_lock(actor=actor, case=case)
     staff = set(centre_staff_for_user(user=actor).values_list("pk", flat=True))
     if not assigned or any(user.pk not in staff for user in assigned):
         raise ValidationError(_("Scegliere almeno un'operatrice del proprio centro."))
     case.assigned_to.set(assigned)
     _event(case, actor, CaseEvent.Kind.ASSIGNMENT_CHANGED)
-    audit_log(
-        actor=actor,
-        action="cases.case.assignment_changed",
-        obj=case,
-        organisation_id=case.centre_id,
-        detail={"assigned": sorted(str(u.public_id) for u in assigned)},
+    _audit(
+        actor,
+        "cases.case.assignment_changed",
+        case,
+        assigned=sorted(str(u.public_id) for u in assigned),
     )
     return case
 
@@ -123,7 +121,7 @@ def case_update_identity(*, actor, case: Case, data: dict) -> CaseIdentity:
     The audit event names the fields that changed, never their values.
     """
     require(actor, Perm.CASE_EDIT)
-    case = _locked(actor, case)
+    case = case_lock(actor=actor, case=case)
     identity, _created = CaseIdentity.objects.get_or_create(case=case)
     tax_code = normalise_tax_code(data.get("tax_code", "") or "")
     if tax_code:
@@ -144,13 +142,7 @@ def case_update_identity(*, actor, case: Case, data: dict) -> CaseIdentity:
     )
     identity.save()
     _event(case, actor, CaseEvent.Kind.IDENTITY_UPDATED)
-    audit_log(
-        actor=actor,
-        action="cases.identity.updated",
-        obj=case,
-        organisation_id=case.centre_id,
-        detail={"fields": changed},
-    )
+    _audit(actor, "cases.identity.updated", case, fields=changed)
     return identity
 
 
@@ -163,9 +155,7 @@ def case_reveal_identity(*, actor, case: Case) -> CaseIdentity | None:
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise PermissionDenied
     identity = CaseIdentity.objects.filter(case=case).first()
-    audit_log(
-        actor=actor, action="cases.identity.revealed", obj=case, organisation_id=case.centre_id
-    )
+    _audit(actor, "cases.identity.revealed", case)
     return identity
 
 
@@ -176,16 +166,10 @@ def case_add_note(*, actor, case: Case, text: str) -> CaseNote:
     text = text.strip()
     if not text:
         raise ValidationError(_("La nota è vuota."))
-    case = _locked(actor, case)
+    case = case_lock(actor=actor, case=case)
     note = CaseNote.objects.create(case=case, author=actor, text=text)
     _event(case, actor, CaseEvent.Kind.NOTE_ADDED)
-    audit_log(
-        actor=actor,
-        action="cases.note.created",
-        obj=case,
-        organisation_id=case.centre_id,
-        detail={"note": str(note.public_id)},
-    )
+    _audit(actor, "cases.note.created", case, note=str(note.public_id))
     return note
 
 
@@ -198,7 +182,7 @@ def consent_record(*, actor, case: Case, purpose: str) -> Consent:
     require(actor, Perm.CASE_CONSENT_MANAGE)
     if purpose not in Consent.Purpose.values:
         raise ValidationError(_("Finalità non valida."))
-    case = _locked(actor, case)
+    case = case_lock(actor=actor, case=case)
     existing = case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).first()
     if existing is not None:
         return existing
@@ -209,13 +193,7 @@ def consent_record(*, actor, case: Case, purpose: str) -> Consent:
         recorded_by=actor,
     )
     _event(case, actor, CaseEvent.Kind.CONSENT_GIVEN, purpose)
-    audit_log(
-        actor=actor,
-        action="cases.consent.given",
-        obj=case,
-        organisation_id=case.centre_id,
-        detail={"purpose": purpose, "notice": consent.notice_version},
-    )
+    _audit(actor, "cases.consent.given", case, purpose=purpose, notice=consent.notice_version)
     return consent
 
 
@@ -223,17 +201,11 @@ def consent_record(*, actor, case: Case, purpose: str) -> Consent:
 def consent_withdraw(*, actor, case: Case, purpose: str) -> None:
     """Withdraw her consent for one purpose; the record stays, dated. Permission: case.consent_manage."""
     require(actor, Perm.CASE_CONSENT_MANAGE)
-    case = _locked(actor, case)
+    case = case_lock(actor=actor, case=case)
     updated = case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawn_by=actor
     )
     if not updated:
         return
     _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, purpose)
-    audit_log(
-        actor=actor,
-        action="cases.consent.withdrawn",
-        obj=case,
-        organisation_id=case.centre_id,
-        detail={"purpose": purpose},
-    )
+    _audit(actor, "cases.consent.withdrawn", case, purpose=purpose)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from scarpette.accounts.permissions import Perm, require
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
+from scarpette.cases.services import case_lock
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.engine import FormRunner
 from scarpette.questionnaire.mapping import AnswerError, answers_to_facts
@@ -129,18 +130,11 @@ def form_version_publish(*, actor, version: FormVersion) -> FormVersion:
 # --- Sessions ----------------------------------------------------------------------------------
 
 
-def _case_for(actor, case: Case) -> Case:
-    require(actor, Perm.CASE_EDIT)
-    locked = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
-    if locked is None:
-        raise PermissionDenied
-    return locked
-
-
 @transaction.atomic
 def session_start(*, actor, case: Case, mode: str, language: str) -> QuestionnaireSession:
     """Start a questionnaire for a percorso. Permission: case.edit, her own centre."""
-    case = _case_for(actor, case)
+    require(actor, Perm.CASE_EDIT)
+    case = case_lock(actor=actor, case=case)
     form = form_current()
     definition = definition_of(form)
     if language not in {lang.code for lang in definition.languages}:

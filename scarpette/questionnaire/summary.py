@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 
-from scarpette.questionnaire.summary_i18n import load_summary_texts
+from scarpette.questionnaire.summary_i18n import RTL_LANGUAGES, load_summary_texts
 
-RTL_LANGUAGES = {"ar"}
 PDF_FILENAME = "riepilogo.pdf"
 
 

@@ -16,7 +16,9 @@ class TransmitForm(forms.Form):
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Non scrivere nomi né dettagli sulla violenza: INPS vede solo il codice."),
+        help_text=_(
+            "Non scrivere nomi né dettagli personali: INPS vede solo il codice del percorso."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -50,7 +52,9 @@ class ConsultationForm(forms.Form):
         label=_("Domanda"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Non scrivere nomi né dettagli sulla violenza: INPS vede solo il codice."),
+        help_text=_(
+            "Non scrivere nomi né dettagli personali: INPS vede solo il codice del percorso."
+        ),
     )
 
     def __init__(self, *args, names: dict[str, str], **kwargs):

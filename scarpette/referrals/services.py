@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scarpette.accounts.models import Organisation, User
-from scarpette.accounts.permissions import Perm, active_membership, require
+from scarpette.accounts.permissions import Perm, active_membership, has_perm, require, roles_with
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case, Consent
 from scarpette.cases.selectors import case_has_consent
+from scarpette.cases.services import case_lock
 from scarpette.questionnaire.models import CaseNeed, ScreeningRun
 from scarpette.referrals.models import (
     Advice,
@@ -46,15 +47,9 @@ def _centre_referents(case: Case) -> list[str]:
             is_active=True,
             membership__is_active=True,
             membership__organisation_id=case.centre_id,
-            membership__role__in=_roles(Perm.TRANSMISSION_SEND),
+            membership__role__in=roles_with(Perm.TRANSMISSION_SEND),
         ).values_list("email", flat=True)
     )
-
-
-def _roles(perm: Perm) -> list[str]:
-    from scarpette.accounts.permissions import roles_with
-
-    return roles_with(perm)
 
 
 def _clean_text(text: str, *, required: bool = True) -> str:
@@ -100,9 +95,7 @@ def transmission_send(
     row lock on the percorso), whatever the number of clicks or tabs.
     """
     require(actor, Perm.TRANSMISSION_SEND)
-    case = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
-    if case is None:
-        raise PermissionDenied
+    case = case_lock(actor=actor, case=case)
     if not case_has_consent(case=case, purpose=Consent.Purpose.TRANSMISSION):
         raise ValidationError(
             _("Manca il consenso della donna alla trasmissione a INPS: registralo prima.")
@@ -208,7 +201,7 @@ def office_specialists(actor):
         is_active=True,
         membership__is_active=True,
         membership__organisation_id=membership.organisation_id,
-        membership__role__in=_roles(Perm.INBOX_WORK),
+        membership__role__in=roles_with(Perm.INBOX_WORK),
     ).order_by("full_name")
 
 
@@ -301,9 +294,7 @@ def consultation_ask(
 ) -> Consultation:
     """A centre asks an INPS specialist. Permission: consultation.ask; her consent required."""
     require(actor, Perm.CONSULTATION_ASK)
-    case = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
-    if case is None:
-        raise PermissionDenied
+    case = case_lock(actor=actor, case=case)
     if not case_has_consent(case=case, purpose=Consent.Purpose.CONSULTATION):
         raise ValidationError(_("Manca il consenso della donna alla consulenza con INPS."))
     if office.kind != Organisation.Kind.INPS:
@@ -341,8 +332,6 @@ def consultation_reply(*, actor, consultation: Consultation, text: str) -> Consu
         raise PermissionDenied
     if locked.status == Consultation.Status.CLOSED:
         raise ValidationError(_("La consulenza è chiusa."))
-    from scarpette.accounts.permissions import has_perm
-
     inps = has_perm(actor, Perm.CONSULTATION_ANSWER)
     if not inps:
         require(actor, Perm.CONSULTATION_ASK)
