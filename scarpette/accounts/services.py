@@ -23,6 +23,7 @@ from scarpette.accounts.permissions import (
     roles_with,
 )
 from scarpette.audit.services import audit_log
+from scarpette.core.locking import lock
 
 
 def _send_activation(user: User, base_url: str) -> None:
@@ -107,7 +108,7 @@ def centre_operator_invite(*, actor, email: str, full_name: str, base_url: str) 
 def _user_for_manager(actor, user_public_id) -> User:
     """The account the actor may manage, locked: anyone for an administrator, her centre's
     operators (not other referents) for a referent. Raises User.DoesNotExist otherwise."""
-    qs = User.objects.select_for_update().filter(public_id=user_public_id)
+    qs = User.objects.filter(public_id=user_public_id)
     if not has_perm(actor, Perm.ACCOUNT_MANAGE):
         require(actor, Perm.CENTRE_STAFF_MANAGE)
         qs = qs.filter(
@@ -116,7 +117,7 @@ def _user_for_manager(actor, user_public_id) -> User:
                 role for role in Role.values if role not in roles_with(Perm.CENTRE_STAFF_MANAGE)
             ],
         )
-    return qs.get()
+    return lock(qs).get()
 
 
 @transaction.atomic
@@ -150,7 +151,7 @@ def account_change_role(*, actor, user: User, role: str, organisation: Organisat
     _check_role_for_organisation(role, organisation)
     if user.pk == actor.pk:
         raise ValidationError(_("Non puoi cambiare il tuo stesso ruolo."))
-    membership, _created = Membership.objects.select_for_update().get_or_create(
+    membership, _created = lock(Membership.objects.all()).get_or_create(
         user=user, defaults={"role": role, "organisation": organisation}
     )
     before = membership.role

@@ -19,6 +19,8 @@ from scarpette.applications.deadlines import compute_deadlines
 from scarpette.applications.models import Application, ApplicationEvent, Deadline
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
+from scarpette.cases.services import case_lock
+from scarpette.core.locking import lock
 from scarpette.screening.facts import MEASURE_IDS
 
 STATUS_ORDER: tuple[str, ...] = tuple(Application.Status.values)
@@ -41,10 +43,9 @@ def _rank(status: str) -> int:
 
 def _visible_case(actor, case: Case, *, lock: bool = False) -> Case:
     """Re-read the percorso through the actor's scope (services trust no caller)."""
-    qs = Case.objects.visible_to(actor)
     if lock:
-        qs = qs.select_for_update()
-    found = qs.filter(pk=case.pk).first()
+        return case_lock(actor=actor, case=case)
+    found = Case.objects.visible_to(actor).filter(pk=case.pk).first()
     if found is None:
         raise PermissionDenied
     return found
@@ -197,8 +198,7 @@ def application_update(*, actor, application: Application, data: dict) -> Applic
     require(actor, Perm.CASE_APPLICATION_MANAGE)
     visible = Case.objects.visible_to(actor)
     application = (
-        Application.objects.select_for_update()
-        .filter(pk=application.pk, case__in=visible)
+        lock(Application.objects.filter(pk=application.pk, case__in=visible))
         .select_related("case")
         .first()
     )
@@ -295,8 +295,11 @@ def deadlines_send_reminders(*, today: date) -> int:
 
     horizon = today + timedelta(days=_reminder_days())
     due = (
-        Deadline.objects.select_for_update()
-        .filter(reminded_at__isnull=True, due_on__gte=today, due_on__lte=horizon)
+        lock(
+            Deadline.objects.filter(
+                reminded_at__isnull=True, due_on__gte=today, due_on__lte=horizon
+            )
+        )
         .exclude(case__status=Case.Status.CLOSED)
         .select_related("case")
         .order_by("due_on", "id")

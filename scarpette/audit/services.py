@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from scarpette.audit.models import AuditChainHead, AuditEvent
 from scarpette.core import request_context
+from scarpette.core.locking import note_audit_head_locked
 
 
 def audit_log(
@@ -38,7 +39,9 @@ def audit_log(
     else:
         actor_role = ""
     with transaction.atomic():
+        # The head is the last lock of every transaction (scarpette.core.locking).
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        note_audit_head_locked()
         event = AuditEvent(
             id=head.last_id + 1,
             at=timezone.now(),

@@ -17,6 +17,7 @@ from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case, CaseEvent, CaseIdentity, CaseNote, Consent, new_case_code
 from scarpette.cases.selectors import centre_staff_for_user
 from scarpette.core.crypto import blind_index
+from scarpette.core.locking import lock
 from scarpette.core.validators import normalise_tax_code, validate_tax_code
 
 IDENTITY_FIELDS = (
@@ -33,7 +34,7 @@ IDENTITY_FIELDS = (
 def case_lock(*, actor, case: Case) -> Case:
     """Re-read the percorso under a row lock, through the actor's scope: every service that
     changes a percorso (here and in later apps) starts here, trusting no caller."""
-    locked = Case.objects.visible_to(actor).select_for_update().filter(pk=case.pk).first()
+    locked = lock(Case.objects.visible_to(actor).filter(pk=case.pk)).first()
     if locked is None:
         raise PermissionDenied
     return locked

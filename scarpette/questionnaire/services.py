@@ -22,6 +22,7 @@ from scarpette.accounts.permissions import Perm, require
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
 from scarpette.cases.services import case_lock
+from scarpette.core.locking import lock
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.engine import FormRunner
 from scarpette.questionnaire.mapping import AnswerError, answers_to_facts
@@ -116,7 +117,7 @@ def form_version_upload(*, actor, data: bytes) -> FormVersion:
 def form_version_publish(*, actor, version: FormVersion) -> FormVersion:
     """Publish a validated draft: new sessions use it; existing answers keep their version."""
     require(actor, Perm.QUESTIONNAIRE_MANAGE)
-    version = FormVersion.objects.select_for_update().get(pk=version.pk)
+    version = lock(FormVersion.objects.filter(pk=version.pk)).get()
     errors = xlsform.validate(xlsform.FormRows.from_dict(version.rows))
     if errors:
         raise ValidationError(errors)
@@ -179,11 +180,17 @@ def _audit_session(actor, session: QuestionnaireSession, action: str, **detail) 
 
 
 def _lock_session(actor, session: QuestionnaireSession) -> QuestionnaireSession:
-    qs = QuestionnaireSession.objects.select_for_update().select_related("case", "form_version")
+    # Lock order: the percorso, then its session; the form version is shared by every session
+    # in the country and is only read.
+    qs = QuestionnaireSession.objects.all()
     if actor is not None:
         require(actor, Perm.CASE_EDIT)
         qs = qs.filter(case__in=Case.objects.visible_to(actor))
-    locked = qs.filter(pk=session.pk).first()
+    case_id = qs.filter(pk=session.pk).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise PermissionDenied
+    lock(Case.objects.filter(pk=case_id)).get()
+    locked = lock(qs.filter(pk=session.pk)).select_related("case", "form_version").first()
     if locked is None:
         raise PermissionDenied
     return locked
@@ -336,7 +343,7 @@ def tablet_claim(*, code: str) -> QuestionnaireSession | None:
     if not code.isdigit() or len(code) != 6:
         return None
     session = (
-        QuestionnaireSession.objects.select_for_update()
+        lock(QuestionnaireSession.objects.all())
         .select_related("case")
         .filter(
             tablet_code_hash=_hash_code(code),

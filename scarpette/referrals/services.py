@@ -18,6 +18,7 @@ from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case, Consent
 from scarpette.cases.selectors import case_has_consent
 from scarpette.cases.services import case_lock
+from scarpette.core.locking import lock
 from scarpette.questionnaire.models import CaseNeed, ScreeningRun
 from scarpette.referrals.models import (
     Advice,
@@ -132,10 +133,8 @@ def transmission_send(
 
 def _locked_transmission(actor, transmission: Transmission) -> Transmission:
     locked = (
-        Transmission.objects.visible_to(actor)
-        .select_for_update()
+        lock(Transmission.objects.visible_to(actor).filter(pk=transmission.pk))
         .select_related("case")
-        .filter(pk=transmission.pk)
         .first()
     )
     if locked is None:
@@ -322,10 +321,8 @@ def consultation_ask(
 def consultation_reply(*, actor, consultation: Consultation, text: str) -> ConsultationMessage:
     """A message in the thread, from whichever side the actor is on."""
     locked = (
-        Consultation.objects.visible_to(actor)
-        .select_for_update()
+        lock(Consultation.objects.visible_to(actor).filter(pk=consultation.pk))
         .select_related("case")
-        .filter(pk=consultation.pk)
         .first()
     )
     if locked is None:
@@ -368,9 +365,7 @@ def consultation_reply(*, actor, consultation: Consultation, text: str) -> Consu
 @transaction.atomic
 def consultation_close(*, actor, consultation: Consultation) -> Consultation:
     locked = (
-        Consultation.objects.visible_to(actor)
-        .select_for_update()
-        .filter(pk=consultation.pk)
+        lock(Consultation.objects.visible_to(actor).filter(pk=consultation.pk))
         .select_related("case")
         .first()
     )

@@ -1,0 +1,76 @@
+"""Row locks, taken one way by every service, in one global order.
+
+The order (docs/architecture.md, "Locks"): the percorso first, then the rows that belong to it
+(questionnaire session, transmission, consultation, application, deadline), other single rows
+(an account, a form version) on their own, and the audit chain head always last — `audit_log`
+takes it, so a service writes its audit event after every lock it needs.
+
+Two rules keep PostgreSQL from deadlocking under many centres at once:
+- lock only the rows you mean: `FOR NO KEY UPDATE OF <the model's table>`, never the rows a
+  `select_related` joins (a join would lock, say, the one published form version that every
+  session in the country refers to);
+- `NO KEY UPDATE` rather than `UPDATE`: inserting a row that refers to a locked row (a note on a
+  locked percorso) needs only a key-share lock at commit, which `NO KEY UPDATE` does not block.
+
+`lock()` refuses to lock a row once the audit head is held in the same transaction: that order
+is the one that deadlocks, and the error points at the service to reorder.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import QuerySet
+
+
+class LockOrderError(RuntimeError):
+    """A row lock requested after the audit chain head in one transaction."""
+
+
+def _head_sentinel() -> None:
+    """Registered with on_commit while the audit head is held; Django drops it at commit or
+    rollback (of the transaction or of the savepoint that took the lock), exactly when
+    PostgreSQL releases the lock."""
+
+
+def _transaction_marker() -> str | None:
+    """The savepoint of the outermost atomic block the application opened, or None when that
+    block is the database transaction itself (always, outside tests). A test case wraps each
+    test in blocks of its own that never commit; the application's transactions are savepoints
+    inside them, and a new one gets a new savepoint id."""
+    blocks = connection.atomic_blocks
+    depth = 0
+    while depth < len(blocks) and getattr(blocks[depth], "_from_testcase", False):
+        depth += 1
+    if depth == 0:
+        return None
+    if depth >= len(blocks):
+        return ""  # only the test's own blocks are open: no application transaction
+    return connection.savepoint_ids[depth - 1] or ""
+
+
+def audit_head_held() -> bool:
+    if not connection.in_atomic_block:
+        return False
+    marker = _transaction_marker()
+    if marker == "":
+        return False
+    return any(
+        func is _head_sentinel and (marker is None or marker in sids)
+        for sids, func, *_rest in connection.run_on_commit
+    )
+
+
+def note_audit_head_locked() -> None:
+    """Called by the audit log right after it locks the chain head."""
+    if connection.in_atomic_block and not audit_head_held():
+        connection.on_commit(_head_sentinel)
+
+
+def lock(queryset: QuerySet) -> QuerySet:
+    """`queryset` locked for update, its own rows only, in the global order."""
+    if audit_head_held():
+        raise LockOrderError(
+            "a row lock after the audit head: write the audit event after every lock "
+            f"({queryset.model._meta.label})"
+        )
+    return queryset.select_for_update(of=("self",), no_key=True)
