@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from scarpette.core.dburl import parse_database_url
 from scarpette.core.env import env_bool, env_int, env_list, env_str
-from scarpette.core.keys import load_demo_keys, parse_encryption_keys, parse_hmac_key
+from scarpette.core.keys import (
+    derive_key,
+    load_demo_keys,
+    parse_encryption_keys,
+    parse_hmac_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SCARPETTE_VAR_DIR") or BASE_DIR / "var")
@@ -47,6 +52,18 @@ else:
         env_str("FIELD_ENCRYPTION_KEYS") or _demo["field_encryption_keys"]
     )
     FIELD_HMAC_KEY = parse_hmac_key(env_str("FIELD_HMAC_KEY") or _demo["field_hmac_key"])
+# The audit chain's key: outside the database like the field keys, so that whoever can write the
+# database cannot recompute the chain after an edit (docs/security.md, "Audit log").
+AUDIT_HMAC_KEY = (
+    parse_hmac_key(env_str("AUDIT_HMAC_KEY"))
+    if env_str("AUDIT_HMAC_KEY")
+    else derive_key(FIELD_HMAC_KEY, "audit-chain-v1")
+)
+# Signed checkpoints of the chain, written outside the database by `audit_checkpoint`.
+AUDIT_CHECKPOINT_DIR = env_str(
+    "AUDIT_CHECKPOINT_DIR", "" if IS_PRODUCTION else str(VAR_DIR / "audit-checkpoints")
+)
+AUDIT_CHECKPOINT_EMAIL = env_str("AUDIT_CHECKPOINT_EMAIL", "")
 
 # --- Hosts and HTTPS ---------------------------------------------------------------------------
 _LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

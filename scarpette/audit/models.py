@@ -8,8 +8,10 @@ migration) refuse UPDATE and DELETE; each row's hash covers the previous row's h
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,4 +84,13 @@ class AuditChainHead(models.Model):
 
 
 def chain_hash(prev_hash: str, canonical: str) -> str:
+    """The link of one row: keyed (HMAC-SHA256 with AUDIT_HMAC_KEY, held outside the database),
+    so that rewriting a row and every later hash needs the key, not only database access."""
+    message = f"{prev_hash}|{canonical}".encode()
+    return hmac.new(settings.AUDIT_HMAC_KEY, message, hashlib.sha256).hexdigest()
+
+
+def legacy_chain_hash(prev_hash: str, canonical: str) -> str:
+    """The unkeyed link of rows written before the chain was keyed; `audit_verify` accepts it
+    only for the rows before the first keyed one."""
     return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()

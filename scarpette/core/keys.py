@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -49,6 +51,12 @@ def parse_hmac_key(raw: str | None) -> bytes:
     if len(key) < 32:
         raise ImproperlyConfigured("FIELD_HMAC_KEY must be at least 32 bytes")
     return key
+
+
+def derive_key(master: bytes, label: str) -> bytes:
+    """A separate 32-byte key for one purpose, derived from a master key (HMAC-SHA256 as a
+    pseudo-random function, one fixed label per purpose)."""
+    return hmac.new(master, f"scarpette|{label}".encode(), hashlib.sha256).digest()
 
 
 def new_key_b64() -> str:
