@@ -198,9 +198,17 @@ def consent_record(*, actor, case: Case, purpose: str) -> Consent:
     return consent
 
 
+# What later apps do, in the same transaction, when she withdraws a consent (the referrals app
+# withdraws what travelled to INPS under it). Filled by their AppConfig.ready(): cases imports
+# no later app. A hook receives (actor, case, purpose), may lock rows of that percorso and write
+# its own audit events, and runs after the percorso's lock and before this service's audit event.
+CONSENT_WITHDRAWAL_HOOKS: list = []
+
+
 @transaction.atomic
 def consent_withdraw(*, actor, case: Case, purpose: str) -> None:
-    """Withdraw her consent for one purpose; the record stays, dated. Permission: case.consent_manage."""
+    """Withdraw her consent for one purpose; the record stays, dated, and what was shared under
+    it is withdrawn too (CONSENT_WITHDRAWAL_HOOKS). Permission: case.consent_manage."""
     require(actor, Perm.CASE_CONSENT_MANAGE)
     case = case_lock(actor=actor, case=case)
     updated = case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
@@ -208,5 +216,7 @@ def consent_withdraw(*, actor, case: Case, purpose: str) -> None:
     )
     if not updated:
         return
+    for hook in CONSENT_WITHDRAWAL_HOOKS:
+        hook(actor=actor, case=case, purpose=purpose)
     _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, purpose)
     _audit(actor, "cases.consent.withdrawn", case, purpose=purpose)

@@ -7,28 +7,53 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from scarpette.accounts.permissions import Perm, active_membership, has_perm
+from scarpette.cases.models import Consent
 from scarpette.core.crypto import EncryptedTextField
 from scarpette.core.models import PublicIdModel
 
 
-def _scope(qs, user, *, centre_path: str, office_path: str):
-    """Centre staff see their centre's; INPS specialists see what was sent to their office."""
+def _consent_in_force(purpose: str):
+    return Exists(
+        Consent.objects.filter(case_id=OuterRef("case_id"), purpose=purpose, withdrawn_at=None)
+    )
+
+
+def _scope(qs, user, *, purpose: str):
+    """Centre staff see their centre's; INPS specialists see what was sent to their office, and
+    only while the woman's consent for that purpose is in force: after she withdraws it, INPS
+    meets a 404 as if it had never existed (checked here on every read, not only when sent)."""
     membership = active_membership(user)
     if membership is None:
         return qs.none()
     if has_perm(user, Perm.CASE_VIEW):
-        return qs.filter(**{centre_path: membership.organisation_id})
+        return qs.filter(case__centre_id=membership.organisation_id)
     if has_perm(user, Perm.INBOX_WORK):
-        return qs.filter(**{office_path: membership.organisation_id})
+        return (
+            qs.filter(office_id=membership.organisation_id)
+            .exclude(status="withdrawn")
+            .filter(_consent_in_force(purpose))
+        )
     return qs.none()
+
+
+def _withdrawn_for_office(qs, user):
+    """What INPS may still know of a withdrawn item: that it existed and when it was withdrawn."""
+    membership = active_membership(user)
+    if membership is None or not has_perm(user, Perm.INBOX_WORK):
+        return qs.none()
+    return qs.filter(office_id=membership.organisation_id, status="withdrawn")
 
 
 class TransmissionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _scope(self, user, centre_path="case__centre_id", office_path="office_id")
+        return _scope(self, user, purpose=Consent.Purpose.TRANSMISSION)
+
+    def withdrawn_for_office(self, user):
+        return _withdrawn_for_office(self, user)
 
 
 class Transmission(PublicIdModel):
@@ -37,6 +62,7 @@ class Transmission(PublicIdModel):
         ACKNOWLEDGED = "acknowledged", _("Presa in carico")
         INFO_REQUESTED = "info_requested", _("Richieste informazioni")
         CLOSED = "closed", _("Chiusa")
+        WITHDRAWN = "withdrawn", _("Ritirata: consenso revocato")
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="transmissions")
     office = models.ForeignKey(
@@ -56,14 +82,20 @@ class Transmission(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     objects = TransmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [
-            # The same screening travels once: a double click or a second tab makes one.
-            models.UniqueConstraint(fields=["case", "run"], name="transmission_once_per_run"),
+            # The same screening travels once: a double click or a second tab makes one. After a
+            # withdrawal (consent revoked) it may travel again once consent is given anew.
+            models.UniqueConstraint(
+                fields=["case", "run"],
+                condition=~Q(status="withdrawn"),
+                name="transmission_once_per_run",
+            ),
         ]
         indexes = [
             models.Index(fields=["office", "status", "-sent_at"], name="transmission_inbox"),
@@ -85,6 +117,7 @@ class TransmissionEvent(models.Model):
         INFO_PROVIDED = "info_provided", _("Il centro ha risposto")
         ADVICE = "advice", _("Parere registrato")
         CLOSED = "closed", _("Chiusa")
+        WITHDRAWN = "withdrawn", _("Consenso revocato: la segnalazione è ritirata")
 
     transmission = models.ForeignKey(Transmission, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
@@ -114,7 +147,10 @@ class Advice(models.Model):
 
 class ConsultationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _scope(self, user, centre_path="case__centre_id", office_path="office_id")
+        return _scope(self, user, purpose=Consent.Purpose.CONSULTATION)
+
+    def withdrawn_for_office(self, user):
+        return _withdrawn_for_office(self, user)
 
 
 class Consultation(PublicIdModel):
@@ -122,6 +158,7 @@ class Consultation(PublicIdModel):
         OPEN = "open", _("Aperta")
         ANSWERED = "answered", _("Risposta data")
         CLOSED = "closed", _("Chiusa")
+        WITHDRAWN = "withdrawn", _("Ritirata: consenso revocato")
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="consultations")
     office = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
@@ -133,6 +170,7 @@ class Consultation(PublicIdModel):
     asked_at = models.DateTimeField(auto_now_add=True)
     first_answer_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     objects = ConsultationQuerySet.as_manager()
 

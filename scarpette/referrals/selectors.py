@@ -12,9 +12,13 @@ from scarpette.screening.catalogue import load_catalogue
 
 
 def inbox_for_user(*, user, status: str = "", mine: bool = False) -> QuerySet[Transmission]:
-    """The INPS office's inbox. Permission: inps.inbox_work."""
+    """The INPS office's inbox. Permission: inps.inbox_work. Withdrawn transmissions (consent
+    revoked) stay listed as bare rows, dates and status only, so INPS knows why one vanished;
+    they cannot be opened."""
     require(user, Perm.INBOX_WORK)
-    qs = Transmission.objects.visible_to(user).select_related("assigned_to")
+    qs = (
+        Transmission.objects.visible_to(user) | Transmission.objects.withdrawn_for_office(user)
+    ).select_related("assigned_to")
     if status in Transmission.Status.values:
         qs = qs.filter(status=status)
     if mine:
@@ -62,7 +66,9 @@ def consultation_get_for_user(*, user, public_id) -> Consultation:
 
 
 def consultations_for_user(*, user) -> QuerySet[Consultation]:
-    return Consultation.objects.visible_to(user).select_related("asked_by").order_by("-asked_at")
+    """The consultations a user's side may list; for INPS withdrawn ones stay as bare rows."""
+    qs = Consultation.objects.visible_to(user) | Consultation.objects.withdrawn_for_office(user)
+    return qs.select_related("asked_by").order_by("-asked_at")
 
 
 def measure_names() -> dict[str, str]:

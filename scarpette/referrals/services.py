@@ -106,7 +106,11 @@ def transmission_send(
     run = case.screenings.order_by("-created_at", "-id").first()
     if run is None:
         raise ValidationError(_("Il percorso non ha ancora uno screening da trasmettere."))
-    existing = Transmission.objects.filter(case=case, run=run).first()
+    existing = (
+        Transmission.objects.filter(case=case, run=run)
+        .exclude(status=Transmission.Status.WITHDRAWN)
+        .first()
+    )
     if existing is not None:
         return existing
     try:
@@ -261,6 +265,8 @@ def transmission_answer_info(*, actor, transmission: Transmission, text: str) ->
     """The centre answers INPS's request for more information. Permission: case.edit."""
     require(actor, Perm.CASE_EDIT)
     transmission = _locked_transmission(actor, transmission)
+    if transmission.status == Transmission.Status.WITHDRAWN:
+        raise ValidationError(_("La segnalazione è stata ritirata: il consenso è stato revocato."))
     if transmission.status != Transmission.Status.INFO_REQUESTED:
         raise ValidationError(_("INPS non ha chiesto altre informazioni."))
     transmission.status = Transmission.Status.ACKNOWLEDGED
@@ -327,6 +333,8 @@ def consultation_reply(*, actor, consultation: Consultation, text: str) -> Consu
     )
     if locked is None:
         raise PermissionDenied
+    if locked.status == Consultation.Status.WITHDRAWN:
+        raise ValidationError(_("La consulenza è stata ritirata: il consenso è stato revocato."))
     if locked.status == Consultation.Status.CLOSED:
         raise ValidationError(_("La consulenza è chiusa."))
     inps = has_perm(actor, Perm.CONSULTATION_ANSWER)
@@ -376,6 +384,58 @@ def consultation_close(*, actor, consultation: Consultation) -> Consultation:
     locked.save(update_fields=["status", "closed_at"])
     _audit(actor, "referrals.consultation.closed", locked.case, consultation=str(locked.public_id))
     return locked
+
+
+# --- Consent withdrawn ------------------------------------------------------------------------
+
+
+def withdraw_on_consent_withdrawal(*, actor, case: Case, purpose: str) -> None:
+    """Withdraw what travelled to INPS under a consent she has just withdrawn.
+
+    Called by cases.services.consent_withdraw inside its transaction, the percorso already locked
+    (permission checked there). Transmissions (purpose transmission) and consultations (purpose
+    consultation) of the percorso become "withdrawn": INPS no longer opens them (404), the centre
+    sends nothing more under them, and both sides' timelines say so, without any data.
+    """
+    now = timezone.now()
+    if purpose == Consent.Purpose.TRANSMISSION:
+        # Every lock first, then the events and audit (the audit head is the last lock).
+        transmissions = list(
+            lock(
+                Transmission.objects.filter(case=case).exclude(status=Transmission.Status.WITHDRAWN)
+            ).order_by("pk")
+        )
+        for transmission in transmissions:
+            transmission.status = Transmission.Status.WITHDRAWN
+            transmission.withdrawn_at = now
+            transmission.save(update_fields=["status", "withdrawn_at"])
+            TransmissionEvent.objects.create(
+                transmission=transmission, actor=actor, kind=TransmissionEvent.Kind.WITHDRAWN
+            )
+        for transmission in transmissions:
+            _audit(
+                actor,
+                "referrals.transmission.withdrawn",
+                case,
+                transmission=str(transmission.public_id),
+            )
+    elif purpose == Consent.Purpose.CONSULTATION:
+        consultations = list(
+            lock(
+                Consultation.objects.filter(case=case).exclude(status=Consultation.Status.WITHDRAWN)
+            ).order_by("pk")
+        )
+        for consultation in consultations:
+            consultation.status = Consultation.Status.WITHDRAWN
+            consultation.withdrawn_at = now
+            consultation.save(update_fields=["status", "withdrawn_at"])
+        for consultation in consultations:
+            _audit(
+                actor,
+                "referrals.consultation.withdrawn",
+                case,
+                consultation=str(consultation.public_id),
+            )
 
 
 def inps_offices():
