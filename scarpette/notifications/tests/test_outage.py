@@ -125,9 +125,12 @@ def test_a_task_left_running_by_a_dead_worker_is_reclaimed_and_its_message_sent(
     (message,) = _queue(django_capture_on_commit_callbacks, n=1)
     task_result = _claimed_by_a_dead_worker(message)
 
-    with time_machine.travel(task_result.started_at + timedelta(minutes=16)):
-        with caplog.at_level(logging.WARNING, logger="scarpette.notifications"):
-            out = _sweep()
+    stale = task_result.started_at + timedelta(minutes=16)
+    with (
+        time_machine.travel(stale),
+        caplog.at_level(logging.WARNING, logger="scarpette.notifications"),
+    ):
+        out = _sweep()
 
     assert "stale tasks reclaimed 1" in out and "sent 1" in out
     task_result.refresh_from_db()
