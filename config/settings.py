@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from scarpette.core.dburl import parse_database_url
-from scarpette.core.env import env_bool, env_int, env_list, env_str
+from scarpette.core.env import env_bool, env_choice, env_int, env_list, env_str
 from scarpette.core.keys import (
     derive_key,
     load_demo_keys,
@@ -300,15 +300,24 @@ LOGGING = {
 # --- Notifications (scarpette.notifications) ----------------------------------------------------------
 # Neutral e-mails ("something new", a link) go out after commit through an outbox, one recipient each.
 INPS_MAILBOX = env_str("INPS_MAILBOX", "casella-inps@demo.invalid")
-NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+# Delivery is retried with a doubling back-off capped at NOTIFY_RETRY_MAX_SECONDS for a period of
+# NOTIFY_RETRY_HOURS from when the message was queued; only then is it marked failed.
 NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)  # the first retry's delay; then doubles
-# Background tasks (Django's task API, django-tasks backport). Production and tests use the database
-# backend (production runs `manage.py db_worker`); the demo runs tasks at once, in the request that
-# commits, so `make run` needs no worker process.
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
-        if IS_DEMO
-        else "django_tasks_db.DatabaseBackend"
-    }
+NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600)
+NOTIFY_RETRY_HOURS = env_int("NOTIFY_RETRY_HOURS", 48)
+# A message still queued this long after it was queued is "late" (shown to the administrator).
+NOTIFY_LATE_MINUTES = env_int("NOTIFY_LATE_MINUTES", 15)
+# Background tasks (Django's task API, django-tasks backport). TASKS_BACKEND chooses the backend:
+# "database" (a `manage.py db_worker` process runs them; production and the tests by default) or
+# "immediate" (the task runs in the request that commits, no worker: the demo's default).
+TASKS_BACKEND = env_choice(
+    "TASKS_BACKEND", ("immediate", "database"), "immediate" if IS_DEMO else "database"
+)
+TASK_BACKEND_PATHS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+TASKS = {"default": {"BACKEND": TASK_BACKEND_PATHS[TASKS_BACKEND]}}
+# A task still RUNNING this long after it started was left by a dead worker: the sweeper
+# (send_pending_mail) marks it failed; the outbox message it carried is still queued and is sent.
+TASKS_STALE_MINUTES = env_int("TASKS_STALE_MINUTES", 15)

@@ -44,6 +44,7 @@ class Perm(StrEnum):
     ORGANISATION_MANAGE = "platform.organisation_manage"
     ACCOUNT_MANAGE = "platform.account_manage"
     QUESTIONNAIRE_MANAGE = "platform.questionnaire_manage"
+    NOTIFICATIONS_MANAGE = "platform.notifications_manage"  # failed and late e-mails, re-queue
     # Reference material: the measures catalogue and its rules
     MEASURES_VIEW = "measures.view"
 
@@ -75,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ORGANISATION_MANAGE,
             Perm.ACCOUNT_MANAGE,
             Perm.QUESTIONNAIRE_MANAGE,
+            Perm.NOTIFICATIONS_MANAGE,
             Perm.MEASURES_VIEW,
         }
     ),

@@ -21,6 +21,9 @@ def dashboard(request):
         from scarpette.questionnaire.selectors import changed_runs_for_user
 
         context["changed_runs"] = changed_runs_for_user(user=user)
+    from scarpette.notifications.selectors import outbox_problem_counts_for_user
+
+    context["mail_problems"] = outbox_problem_counts_for_user(user=user)
     return render(request, "core/dashboard.html", context)
 
 

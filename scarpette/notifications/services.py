@@ -19,8 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
+from scarpette.accounts.permissions import Perm, require
+from scarpette.audit.services import audit_log
 from scarpette.notifications.delivery import enqueue_delivery
 from scarpette.notifications.models import OutboxMessage
 
@@ -117,3 +119,71 @@ def notify(
             # message stays queued and the sweeper (send_pending_mail) delivers it.
             transaction.on_commit(partial(enqueue_delivery, message.pk), robust=True)
     return messages
+
+
+def _requeue(message: OutboxMessage, now) -> int:
+    """Put one failed message back in the queue with a fresh retry period; returns the attempts it
+    had made. Its delivery is enqueued after commit (the sweeper delivers it otherwise)."""
+    previous_attempts = message.attempts
+    message.status = OutboxMessage.Status.QUEUED
+    message.attempts = 0
+    message.queued_at = now
+    message.next_attempt_at = now
+    message.save(update_fields=["status", "attempts", "queued_at", "next_attempt_at"])
+    transaction.on_commit(partial(enqueue_delivery, message.pk), robust=True)
+    return previous_attempts
+
+
+@transaction.atomic
+def outbox_message_requeue(*, actor, public_id) -> bool:
+    """Re-queue one failed message (permission `platform.notifications_manage`).
+
+    Idempotent: a message that is not failed (already re-queued, sent) is left alone and False is
+    returned; no audit event then. Otherwise the message gets a new retry period of
+    NOTIFY_RETRY_HOURS, its delivery is enqueued after commit, and `notifications.message.requeued`
+    is audited in the same transaction. Raises OutboxMessage.DoesNotExist for an unknown id."""
+    require(actor, Perm.NOTIFICATIONS_MANAGE)
+    message = (
+        OutboxMessage.objects.select_for_update(of=("self",), no_key=True)
+        .filter(public_id=public_id)
+        .get()
+    )
+    if message.status != OutboxMessage.Status.FAILED:
+        return False
+    previous_attempts = _requeue(message, timezone.now())
+    audit_log(
+        actor=actor,
+        action="notifications.message.requeued",
+        obj=message,
+        detail={"attempts": previous_attempts},
+    )
+    return True
+
+
+@transaction.atomic
+def outbox_failed_requeue(*, actor=None, dry_run: bool = False, actor_label: str = "") -> int:
+    """Re-queue every failed message; returns how many (with `dry_run`, how many would be).
+
+    With an `actor`, permission `platform.notifications_manage` is required; without one (the
+    `requeue_failed_mail` command, run by whoever operates the server) `actor_label` names the
+    caller in the audit event. Idempotent: a second call finds nothing failed and writes nothing.
+    One audit event `notifications.outbox.requeued` with the count, in the same transaction."""
+    if actor is not None:
+        require(actor, Perm.NOTIFICATIONS_MANAGE)
+    failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).order_by("pk")
+    if dry_run:
+        return failed.count()
+    now = timezone.now()
+    count = 0
+    for message in failed.select_for_update(of=("self",), no_key=True):
+        _requeue(message, now)
+        count += 1
+    if count:
+        audit_log(
+            actor=actor,
+            action="notifications.outbox.requeued",
+            object_type="notifications.outboxmessage",
+            detail={"count": count},
+            actor_label=actor_label,
+        )
+    return count

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from scarpette.applications.services import application_start
 from scarpette.cases.models import Case
 from scarpette.cases.services import case_open, consent_record
+from scarpette.notifications.models import OutboxMessage
 from scarpette.questionnaire.services import form_current, session_complete, session_start
 from scarpette.referrals.services import consultation_ask, transmission_send
 
@@ -121,6 +122,14 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "applications:application_detail": ("get", "application", only(CENTRE_A, 200, 404)),
     # The demo's mailbox page exists only in demo mode (the suite runs in test mode).
     "notifications:demo_mail": ("get", None, answers(404)),
+    # Failed and late e-mails: the platform administrator only (a failed message to re-queue).
+    "notifications:outbox_problems": ("get", None, only({"admin"}, 200, 403)),
+    "notifications:outbox_failed_requeue": ("post", None, only({"admin"}, 302, 403)),
+    "notifications:outbox_message_requeue": (
+        "post",
+        "outbox_message",
+        only({"admin"}, 302, 403),
+    ),
     # Sign-in pages (allauth). Public ones answer anonymous; signed-in users are sent on.
     "account_login": ("get", None, answers(302, anonymous=200)),
     "account_logout": ("get", None, answers(200, anonymous=302)),
@@ -203,6 +212,11 @@ def _kwargs(key: str | None, personas, case: Case) -> dict:
                 actor=personas.operator_a, case=case, measure="naspi"
             ).public_id
         }
+    if key == "outbox_message":
+        message = OutboxMessage.objects.create(
+            key="matrix", template="inps_reply", recipient="x@example.org", status="failed"
+        )
+        return {"public_id": message.public_id}
     if key == "form_version":
         return {"public_id": form_current().public_id}
     return {

@@ -82,3 +82,33 @@ def test_secrets_can_come_from_files(tmp_path):
 def test_production_refuses_an_address_that_names_the_service():
     result = manage("check", env={**PRODUCTION, "SITE_URL": "https://scarpette.example.org"})
     assert result.returncode != 0 and "SITE_URL" in result.stderr
+
+
+def _tasks_backend(env: dict[str, str]) -> subprocess.CompletedProcess:
+    code = "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+    return manage("shell", "-c", code, env=env)
+
+
+@pytest.mark.parametrize(
+    ("mode", "value", "expected"),
+    [
+        ("production", None, "django_tasks_db.DatabaseBackend"),
+        ("demo", None, "django_tasks.backends.immediate.ImmediateBackend"),
+        ("demo", "database", "django_tasks_db.DatabaseBackend"),
+        ("test", "immediate", "django_tasks.backends.immediate.ImmediateBackend"),
+        ("test", "Database", "django_tasks_db.DatabaseBackend"),
+    ],
+)
+def test_the_task_backend_is_chosen_by_tasks_backend(tmp_path, mode, value, expected):
+    env = PRODUCTION if mode == "production" else {"SCARPETTE_ENV": mode}
+    env = {**env, "SCARPETTE_VAR_DIR": str(tmp_path)}
+    if value is not None:
+        env["TASKS_BACKEND"] = value
+    result = _tasks_backend(env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_an_unknown_task_backend_stops_start_up():
+    result = _tasks_backend({**PRODUCTION, "TASKS_BACKEND": "celery"})
+    assert result.returncode != 0 and "TASKS_BACKEND" in result.stderr

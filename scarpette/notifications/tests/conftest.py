@@ -31,8 +31,10 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(self.delay)
+        # Kept as soon as the data arrive; `delay` holds back only the reply, as a slow server
+        # whose "250 OK" may never reach a client that dies meanwhile.
         self.envelopes.append(envelope)
+        await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
 
     def start(self) -> SmtpSink:

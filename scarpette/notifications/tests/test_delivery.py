@@ -87,20 +87,33 @@ def test_a_missing_message_is_not_an_error(db):
     assert deliver_message(999_999) == BUSY
 
 
-def test_it_gives_up_after_the_maximum_attempts_and_logs_no_address(
+def test_it_gives_up_only_after_the_retry_period_and_logs_no_address(
     smtp_sink, settings, django_capture_on_commit_callbacks, caplog
 ):
-    settings.NOTIFY_MAX_ATTEMPTS = 3
+    settings.NOTIFY_RETRY_HOURS = 48
     message = _notify_and_commit(django_capture_on_commit_callbacks)
+    start = message.queued_at
+    outcomes = []
     with caplog.at_level(logging.INFO, logger="scarpette.notifications"):
-        outcomes = [deliver_message(message.pk) for _ in range(4)]
-    assert outcomes == ["retry", "retry", "failed", "skipped"]
+        # Ten attempts within the period: retried, never failed.
+        for hours in (0, 1, 2, 5, 10, 20, 30, 40, 47, 47.9):
+            with time_machine.travel(start + timedelta(hours=hours)):
+                outcomes.append(deliver_message(message.pk))
+        with time_machine.travel(start + timedelta(hours=48, seconds=1)):
+            outcomes.append(deliver_message(message.pk))
+            outcomes.append(deliver_message(message.pk))
+    assert outcomes == ["retry"] * 10 + ["failed", "skipped"]
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
-    assert message.attempts == 3
-    assert str(message.public_id) in caplog.text
-    assert ADDRESS not in caplog.text
-    with time_machine.travel(timezone.now() + timedelta(days=1)):
+    assert message.attempts == 11
+    assert message.last_error == "ConnectionRefusedError"
+    # Each failure is logged by the message's public id, never by its address or text.
+    failures = [r for r in caplog.records if r.name == "scarpette.notifications.delivery"]
+    assert len(failures) == 11
+    assert all(str(message.public_id) in r.getMessage() for r in failures)
+    assert ADDRESS not in caplog.text and "example.org" not in caplog.text
+    assert message.subject not in caplog.text
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
         assert "sent 0" in _sweep()
 
 
@@ -115,9 +128,19 @@ def test_a_refused_recipient_keeps_the_code_but_not_the_address(
     assert smtp_server.envelopes == []
 
 
-def test_the_back_off_doubles(settings):
+def test_the_back_off_doubles_up_to_its_cap(settings):
     settings.NOTIFY_RETRY_SECONDS = 60
-    assert [retry_delay_seconds(n) for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
+    settings.NOTIFY_RETRY_MAX_SECONDS = 3600
+    assert [retry_delay_seconds(n) for n in (1, 2, 3, 4, 6, 7, 8, 500)] == [
+        60,
+        120,
+        240,
+        480,
+        1920,
+        3600,
+        3600,
+        3600,
+    ]
 
 
 def test_the_sweeper_works_in_batches(smtp_server, django_capture_on_commit_callbacks):
