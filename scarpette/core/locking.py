@@ -26,12 +26,6 @@ class LockOrderError(RuntimeError):
     """A row lock requested after the audit chain head in one transaction."""
 
 
-def _head_sentinel() -> None:
-    """Registered with on_commit while the audit head is held; Django drops it at commit or
-    rollback (of the transaction or of the savepoint that took the lock), exactly when
-    PostgreSQL releases the lock."""
-
-
 def _transaction_marker() -> str | None:
     """The savepoint of the outermost atomic block the application opened, or None when that
     block is the database transaction itself (always, outside tests). A test case wraps each
@@ -48,22 +42,26 @@ def _transaction_marker() -> str | None:
     return connection.savepoint_ids[depth - 1] or ""
 
 
+# Django gives the connection a new `run_on_commit` list at every commit and rollback (and at a
+# savepoint's rollback): holding a reference to the list current when the head was locked tells
+# whether we are still in that transaction, without registering anything.
+_HEAD = "_scarpette_audit_head"
+
+
 def audit_head_held() -> bool:
     if not connection.in_atomic_block:
         return False
-    marker = _transaction_marker()
-    if marker == "":
+    held = getattr(connection, _HEAD, None)
+    if held is None:
         return False
-    return any(
-        func is _head_sentinel and (marker is None or marker in sids)
-        for sids, func, *_rest in connection.run_on_commit
-    )
+    hooks, marker = held
+    return hooks is connection.run_on_commit and marker == _transaction_marker() != ""
 
 
 def note_audit_head_locked() -> None:
     """Called by the audit log right after it locks the chain head."""
     if connection.in_atomic_block and not audit_head_held():
-        connection.on_commit(_head_sentinel)
+        setattr(connection, _HEAD, (connection.run_on_commit, _transaction_marker()))
 
 
 def lock(queryset: QuerySet) -> QuerySet:

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from scarpette.accounts.permissions import Perm, require
 from scarpette.audit.services import audit_log
+from scarpette.core.locking import lock
 from scarpette.notifications.delivery import enqueue_delivery
 from scarpette.notifications.models import OutboxMessage
 
@@ -143,11 +144,7 @@ def outbox_message_requeue(*, actor, public_id) -> bool:
     NOTIFY_RETRY_HOURS, its delivery is enqueued after commit, and `notifications.message.requeued`
     is audited in the same transaction. Raises OutboxMessage.DoesNotExist for an unknown id."""
     require(actor, Perm.NOTIFICATIONS_MANAGE)
-    message = (
-        OutboxMessage.objects.select_for_update(of=("self",), no_key=True)
-        .filter(public_id=public_id)
-        .get()
-    )
+    message = lock(OutboxMessage.objects.filter(public_id=public_id)).get()
     if message.status != OutboxMessage.Status.FAILED:
         return False
     previous_attempts = _requeue(message, timezone.now())
@@ -175,7 +172,7 @@ def outbox_failed_requeue(*, actor=None, dry_run: bool = False, actor_label: str
         return failed.count()
     now = timezone.now()
     count = 0
-    for message in failed.select_for_update(of=("self",), no_key=True):
+    for message in lock(failed):
         _requeue(message, now)
         count += 1
     if count:
