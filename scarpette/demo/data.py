@@ -12,6 +12,7 @@ from scarpette.accounts.models import Membership, Organisation, User
 from scarpette.accounts.permissions import Role
 from scarpette.cases import services as case_services
 from scarpette.cases.models import Case, Consent
+from scarpette.core.locking import single_writer
 from scarpette.core.validators import tax_code_check_char
 from scarpette.questionnaire import services as q_services
 from scarpette.referrals.services import transmission_send
@@ -114,9 +115,17 @@ def demo_exists() -> bool:
     return Organisation.objects.filter(name=ORGANISATIONS[0][0]).exists()
 
 
-@transaction.atomic
 def load_demo(*, cases_per_centre: int = 12, seed: int = 2026) -> list[tuple[str, str, str]]:
-    """Create the demo world once; return (e-mail, role label, organisation) for each account."""
+    """Create the demo world once; return (e-mail, role label, organisation) for each account.
+
+    All or nothing: one transaction, run as the only writer (so the services' lock-order check,
+    which guards concurrent requests, is suspended for it)."""
+    with single_writer():
+        return _load_demo(cases_per_centre=cases_per_centre, seed=seed)
+
+
+@transaction.atomic
+def _load_demo(*, cases_per_centre: int, seed: int) -> list[tuple[str, str, str]]:
     rng = random.Random(seed)
     if not demo_exists():
         orgs = {

@@ -235,14 +235,19 @@ def session_submit_page(
     session.save(update_fields=["answers_json", "section_index", "updated_at"])
     _audit_session(actor, session, "questionnaire.answers.saved", page=page)
     if outcome.finished:
-        session_complete(actor=actor, session=session, today=today)
+        _complete_locked(actor, session, today)
     return outcome
 
 
 @transaction.atomic
 def session_complete(*, actor, session: QuestionnaireSession, today=None) -> ScreeningRun:
     """Close the session, run the screening on its answers and record her needs."""
-    session = _lock_session(actor, session)
+    return _complete_locked(actor, _lock_session(actor, session), today)
+
+
+def _complete_locked(actor, session: QuestionnaireSession, today) -> ScreeningRun:
+    # The percorso and the session are locked by the caller (the audit head may already be held:
+    # nothing is locked here).
     run = _screen_session(actor, session, today or timezone.localdate())
     session.status = QuestionnaireSession.Status.COMPLETED
     session.completed_at = timezone.now()
