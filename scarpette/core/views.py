@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from allauth.account.views import LogoutView
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts.permissions import Perm, active_membership, has_perm
@@ -36,7 +36,7 @@ class ClearingLogoutView(LogoutView):
 
 @require_POST
 def session_renew(request):
-    """"Continua a lavorare": any signed-in user. Passing SessionTimeoutMiddleware already moved
+    """ "Continua a lavorare": any signed-in user. Passing SessionTimeoutMiddleware already moved
     the idle deadline; the answer carries the seconds left, for the warning's next countdown."""
     response = HttpResponse(status=204)
     response["X-Session-Expires-In"] = str(getattr(request, "session_expires_in", 0))

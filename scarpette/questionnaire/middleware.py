@@ -72,15 +72,15 @@ class KeepTypedPageMiddleware:
         if owner is None:
             kept = request.session.get(drafts.SESSION_KEY, [])
             request.session[drafts.SESSION_KEY] = [*kept, draft.pk][-drafts.MAX_PER_BROWSER :]
-        target = (
-            reverse(_PAGE_VIEW, kwargs={"public_id": public_id}) + f"?pagina={draft.page}"
-        )
+        target = reverse(_PAGE_VIEW, kwargs={"public_id": public_id}) + f"?pagina={draft.page}"
         if request.user.is_authenticated:
             # Signed in again elsewhere: the page itself shows what was kept.
             return HttpResponseRedirect(target)
         messages.info(
             request,
-            _("Quello che avevi scritto è stato conservato: dopo l'accesso lo ritrovi nella pagina."),
+            _(
+                "Quello che avevi scritto è stato conservato: dopo l'accesso lo ritrovi nella pagina."
+            ),
         )
         return redirect_to_login(target)
 

@@ -107,7 +107,9 @@ def session_page(request, public_id):
                 typed.setlist(key, values)
             result = runner.restore(index, typed)
             errors, answers, raw = result.errors, result.answers, result.raw
-            messages.info(request, _("Abbiamo conservato quello che avevi scritto: controlla e salva."))
+            messages.info(
+                request, _("Abbiamo conservato quello che avevi scritto: controlla e salva.")
+            )
     if request.method == "POST":
         page = (
             int(request.POST.get("page", index))
