@@ -95,6 +95,8 @@ def draft_restore(
     service re-checks the edit permission and the scope. The draft is deleted as it is returned
     (audited `questionnaire.draft.restored`); expired drafts of the session are deleted too.
     """
+    if not PageDraft.objects.filter(session=session).exists():
+        return None  # the common case: one query on every page view
     now = timezone.now()
     PageDraft.objects.filter(session=session, expires_at__lte=now).delete()
     if not has_perm(actor, Perm.CASE_EDIT) or not (
