@@ -41,10 +41,3 @@ def test_a_forced_session_without_a_sign_in_still_asks(personas, client):
     response = client.get(role_page(personas))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_reauthenticate"))
-
-
-def test_the_password_alone_reaches_no_sensitive_page(personas, client):
-    client.post(reverse("account_login"), {"login": personas.admin.email, "password": PASSWORD})
-    response = client.get(role_page(personas))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("account_login"))

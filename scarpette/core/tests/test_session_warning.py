@@ -19,7 +19,9 @@ def traveller():
 
 
 def warning_seconds(response) -> int | None:
-    found = re.search(r'id="session-warning"[^>]*data-expires-in="(\d+)"', response.content.decode())
+    found = re.search(
+        r'id="session-warning"[^>]*data-expires-in="(\d+)"', response.content.decode()
+    )
     return int(found.group(1)) if found else None
 
 

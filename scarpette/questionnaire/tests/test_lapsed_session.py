@@ -267,10 +267,3 @@ def test_a_csrf_failure_from_another_origin_keeps_nothing(personas, session_a):
     assert response.status_code == 403
     assert "Pagina scaduta" in text_of(response)
     assert not PageDraft.objects.exists()
-
-
-def test_the_tablet_keeps_no_draft(personas, client, session_a):
-    response = client.post(reverse("questionnaire:tablet"), {"page": "0", "age": "41"})
-
-    assert response.status_code == 200
-    assert not PageDraft.objects.exists()
