@@ -95,10 +95,12 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # The __Host- prefix pins cookies to this exact host over HTTPS (browsers reject it on plain HTTP).
 SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+CSRF_FAILURE_VIEW = "scarpette.core.views.csrf_failure"
 
 # --- Sessions: idle 15 minutes, absolute 8 hours, enforced server-side (core.middleware) ----------
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
+SESSION_WARN_BEFORE_SECONDS = env_int("SESSION_WARN_BEFORE_SECONDS", 120)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -141,6 +143,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "scarpette.core.middleware.RequestContextMiddleware",
+    "scarpette.questionnaire.middleware.KeepTypedPageMiddleware",
     "scarpette.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "scarpette.accounts.middleware.MembershipRequiredMiddleware",

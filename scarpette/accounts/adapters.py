@@ -1,7 +1,14 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import (
+    AUTHENTICATION_METHODS_SESSION_KEY,
+    get_authentication_records,
+)
 from allauth.mfa.adapter import DefaultMFAAdapter
 
 from scarpette.core import crypto
+
+# The steps of a sign-in that prove she holds the account (allauth's method names).
+_SIGN_IN_PROOFS = {"password", "mfa"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,6 +16,24 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def post_login(self, request, user, **kwargs):
+        """A complete sign-in (password, then the second factor where she has one) counts as a
+        recent authentication for the re-authentication gate.
+
+        allauth 65 records the sign-in steps in the session but only honours records flagged
+        `reauthenticated`, so a transmission to INPS right after signing in asked for the password
+        again. post_login runs only once every stage (MFA included) has passed.
+        """
+        records = get_authentication_records(request, user)
+        if records:
+            request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+                {**record, "reauthenticated": True}
+                if record.get("method") in _SIGN_IN_PROOFS
+                else record
+                for record in records
+            ]
+        return super().post_login(request, user, **kwargs)
 
 
 class MfaAdapter(DefaultMFAAdapter):

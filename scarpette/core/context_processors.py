@@ -12,4 +12,8 @@ def platform(request):
         "user_perms": {str(p) for p in permissions_of(user)} if user is not None else set(),
         "csp_nonce": getattr(request, "csp_nonce", ""),
         "quick_exit_url": settings.QUICK_EXIT_URL,
+        # Seconds before the staff session lapses (set by SessionTimeoutMiddleware); drives the
+        # warning shown two minutes before.
+        "session_expires_in": getattr(request, "session_expires_in", None),
+        "session_warn_before": settings.SESSION_WARN_BEFORE_SECONDS,
     }

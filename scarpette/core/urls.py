@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("sessione/rinnova/", views.session_renew, name="session_renew"),
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from allauth.account.views import LogoutView
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts.permissions import Perm, active_membership, has_perm
 from scarpette.cases.selectors import case_counts_for_user, case_list_for_user
@@ -34,6 +35,26 @@ class ClearingLogoutView(LogoutView):
         response = super().post(*args, **kwargs)
         response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
         return response
+
+
+@require_POST
+def session_renew(request):
+    """ "Continua a lavorare": any signed-in user. Passing SessionTimeoutMiddleware already moved
+    the idle deadline; the answer carries the seconds left, for the warning's next countdown."""
+    response = HttpResponse(status=204)
+    response["X-Session-Expires-In"] = str(getattr(request, "session_expires_in", 0))
+    return response
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form posted with a stale token (often: she signed in again in another tab).
+
+    The reason is left on the request for KeepTypedPageMiddleware (a questionnaire page is kept,
+    not lost); the page itself says what to do, in Italian, without Django's technical details.
+    """
+    request.csrf_failure_reason = reason
+    return render(request, "403_csrf.html", status=403)
 
 
 @login_not_required

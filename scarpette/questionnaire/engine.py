@@ -301,6 +301,11 @@ class FormRunner:
                 _drop(answers, key)
         return SubmitResult(answers=answers, errors=errors, stay=stay, raw=raw)
 
+    def restore(self, index: int, data) -> SubmitResult:
+        """The page as it would be with `data` typed in (a kept draft), without the checks of
+        "Avanti": only format errors are reported. Nothing is stored; the caller shows it back."""
+        return self.submit(index, data, action="back")
+
     def _read(self, question, data, key, target: dict, name, errors, raw) -> None:
         kind = question.type.split(" ")[0]
         if kind == "select_multiple":

@@ -135,3 +135,38 @@ class CaseNeed(models.Model):
             models.UniqueConstraint(fields=["case", "need"], name="caseneed_unique"),
         ]
         indexes = [models.Index(fields=["need"], name="caseneed_need")]
+
+
+class PageDraft(models.Model):
+    """What was typed on a questionnaire page when the staff session had lapsed.
+
+    Kept server-side (encrypted, like the answers) until she signs in again and the page shows it
+    back for her to confirm; never in the URL, a cookie or a log. `owner` is the operator whose
+    session lapsed; it is empty when the page arrived already signed out, and then only the same
+    browser (its server-side session lists the draft) may get it back. Deleted when restored, when
+    the page is saved, or when it expires.
+    """
+
+    class Reason(models.TextChoices):
+        IDLE = "idle", _("Inattività")
+        ABSOLUTE = "absolute", _("Durata massima della sessione")
+        SIGNED_OUT = "signed_out", _("Sessione già chiusa")
+        CSRF = "csrf", _("Modulo scaduto")
+
+    session = models.ForeignKey(QuestionnaireSession, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    page = models.PositiveSmallIntegerField()
+    # The posted fields as {name: [values]}, without the CSRF token.
+    data_json = EncryptedTextField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def data(self) -> dict[str, list[str]]:
+        return json.loads(self.data_json) if self.data_json else {}

@@ -24,6 +24,7 @@ from scarpette.cases.models import Case
 from scarpette.cases.services import case_lock
 from scarpette.core.locking import lock
 from scarpette.questionnaire import xlsform
+from scarpette.questionnaire.drafts import draft_discard
 from scarpette.questionnaire.engine import FormRunner
 from scarpette.questionnaire.mapping import AnswerError, answers_to_facts
 from scarpette.questionnaire.models import (
@@ -234,6 +235,7 @@ def session_submit_page(
         session.section_index = page
     session.save(update_fields=["answers_json", "section_index", "updated_at"])
     _audit_session(actor, session, "questionnaire.answers.saved", page=page)
+    draft_discard(actor=actor, session=session)
     if outcome.finished:
         _complete_locked(actor, session, today)
     return outcome

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from scarpette.accounts.decorators import permission_required
 from scarpette.accounts.permissions import Perm, require
 from scarpette.cases.selectors import case_get_for_user
-from scarpette.questionnaire import selectors, services
+from scarpette.questionnaire import drafts, selectors, services
 from scarpette.questionnaire.engine import FormRunner
 from scarpette.questionnaire.forms import HandbackForm, StartForm, UploadForm
 from scarpette.questionnaire.models import QuestionnaireSession
@@ -93,6 +93,23 @@ def session_page(request, public_id):
     errors: dict[str, str] = {}
     raw: dict[str, str] = {}
     answers = None
+    if request.method == "GET":
+        restored = drafts.draft_restore(
+            actor=request.user,
+            session=session,
+            kept_ids=request.session.get(drafts.SESSION_KEY, []),
+        )
+        if restored is not None:
+            # Shown back, not saved: she checks the page and confirms with a button.
+            index = max(0, min(restored.page, runner.page_count - 1))
+            typed = QueryDict(mutable=True)
+            for key, values in restored.data.items():
+                typed.setlist(key, values)
+            result = runner.restore(index, typed)
+            errors, answers, raw = result.errors, result.answers, result.raw
+            messages.info(
+                request, _("Abbiamo conservato quello che avevi scritto: controlla e salva.")
+            )
     if request.method == "POST":
         page = (
             int(request.POST.get("page", index))
@@ -141,7 +158,7 @@ def session_page(request, public_id):
             "dir": language.direction,
             "errors": errors,
         },
-        status=400 if errors else 200,
+        status=400 if errors and request.method == "POST" else 200,
     )
 
 
