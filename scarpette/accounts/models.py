@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from scarpette.accounts.permissions import Role
@@ -62,6 +63,9 @@ class User(PublicIdModel, AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("nome e cognome"), max_length=150)
     is_active = models.BooleanField(_("attivo"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Part of every session's proof of identity: raising it ends all her sessions at their next
+    # request (deactivation), so an old session does not come back with a reactivation.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -79,6 +83,15 @@ class User(PublicIdModel, AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def _get_session_auth_hash(self, secret=None):
+        key_salt = "scarpette.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt,
+            f"{self.password}|{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

@@ -130,8 +130,10 @@ def account_set_active(*, actor, user_public_id, active: bool) -> User:
     user = _user_for_manager(actor, user_public_id)
     if user.pk == actor.pk:
         raise ValidationError(_("Non puoi disattivare il tuo stesso account."))
+    if user.is_active and not active:
+        user.session_generation += 1  # every session of hers ends at its next request
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    user.save(update_fields=["is_active", "session_generation"])
     audit_log(
         actor=actor,
         action="accounts.user.activated" if active else "accounts.user.deactivated",

@@ -65,6 +65,24 @@ def test_a_deactivated_operator_is_refused_on_her_next_request(personas, client)
     assert AuditEvent.objects.filter(action="accounts.user.deactivated").exists()
 
 
+def test_a_reactivated_account_does_not_get_its_old_session_back(personas, client):
+    operator_client = client.__class__()
+    operator_client.force_login(personas.operator_a)
+    assert operator_client.get(reverse("cases:case_list")).status_code == 200
+    client.force_login(personas.referent_a)
+    url = reverse("accounts:account_active", kwargs={"public_id": personas.operator_a.public_id})
+    assert client.post(url, {"active": "0"}).status_code == 302
+    assert client.post(url, {"active": "1"}).status_code == 302
+    personas.operator_a.refresh_from_db()
+    assert personas.operator_a.is_active
+    # Her old session ended with the deactivation: she signs in again.
+    response = operator_client.get(reverse("cases:case_list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    fresh = client.__class__()
+    fresh.force_login(personas.operator_a)
+    assert fresh.get(reverse("cases:case_list")).status_code == 200
+
+
 def test_a_revoked_role_is_refused_on_the_next_request(personas, client):
     client.force_login(personas.operator_a)
     assert client.get(reverse("cases:case_list")).status_code == 200
