@@ -143,6 +143,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "scarpette.core.middleware.RequestContextMiddleware",
+    "scarpette.audit.middleware.ForbiddenAuditMiddleware",
     "scarpette.questionnaire.middleware.KeepTypedPageMiddleware",
     "scarpette.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -22,7 +22,7 @@ from scarpette.accounts.permissions import (
     require,
     roles_with,
 )
-from scarpette.audit.services import audit_log
+from scarpette.audit.services import audit_access_denied, audit_log
 from scarpette.core.locking import lock
 
 
@@ -118,6 +118,22 @@ def _user_for_manager(actor, user_public_id) -> User:
             ],
         )
     return lock(qs).get()
+
+
+def account_access_denied(*, actor, user_public_id) -> None:
+    """Record a refused attempt on an account the actor may not manage, for the account's
+    organisation (its referent sees it). Runs outside the refused service's transaction."""
+    organisation_id = (
+        User.objects.filter(public_id=user_public_id)
+        .values_list("membership__organisation_id", flat=True)
+        .first()
+    )
+    audit_access_denied(
+        actor=actor,
+        object_type="accounts.user",
+        object_id=str(user_public_id),
+        organisation_id=organisation_id,
+    )
 
 
 @transaction.atomic

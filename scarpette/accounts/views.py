@@ -71,6 +71,8 @@ def account_toggle_active(request, public_id):
             active=request.POST.get("active") == "1",
         )
     except User.DoesNotExist as exc:
+        # Another centre's account (or none): the same 404, and the attempt in the log.
+        services.account_access_denied(actor=request.user, user_public_id=public_id)
         raise Http404 from exc
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from scarpette.accounts.decorators import permission_required
 from scarpette.accounts.permissions import Perm, require
 from scarpette.applications import selectors, services
 from scarpette.applications.forms import ApplicationForm, StartForm
@@ -26,6 +27,7 @@ def _list_context(case, **extra) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Perm.CASE_VIEW)
 def application_list(request, case_id):
     """The percorso's applications and deadlines; POST `measure` starts an application."""
     case = case_get_for_user(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from scarpette.accounts.decorators import permission_required
 from scarpette.accounts.permissions import Perm, require
 from scarpette.audit.selectors import audit_events_for_centre
 from scarpette.cases import selectors, services
@@ -98,6 +99,7 @@ def _detail_context(request, case, **extra):
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.CASE_VIEW)
 def case_detail(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
@@ -203,7 +205,9 @@ def consent_withdraw(request, public_id):
 
 @require_http_methods(["GET"])
 def case_access_log(request, public_id):
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    case = selectors.case_get_for_user(
+        user=request.user, public_id=public_id, action="cases.access_log.viewed"
+    )
     events = audit_events_for_centre(user=request.user, object_id=str(case.public_id))
     return render(
         request,

@@ -59,7 +59,10 @@ def _language_info(session: QuestionnaireSession):
 
 @require_http_methods(["GET", "POST"])
 def session_start(request, case_id):
-    case = case_get_for_user(user=request.user, public_id=case_id, action="")
+    # The page shows the percorso's sessions: an audited read (the start itself is audited by
+    # its service).
+    action = "questionnaire.start.viewed" if request.method == "GET" else ""
+    case = case_get_for_user(user=request.user, public_id=case_id, action=action)
     require(request.user, Perm.CASE_EDIT)
     definition = services.definition_of(services.form_current())
     form = StartForm(request.POST or None, languages=definition.languages)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from scarpette.accounts.decorators import sensitive_action
+from scarpette.accounts.decorators import permission_required, sensitive_action
 from scarpette.accounts.permissions import Perm, has_perm, require
 from scarpette.cases.selectors import case_active_consents, case_get_for_user
 from scarpette.core.pagination import paginate
@@ -26,6 +26,7 @@ def _error(request, exc: ValidationError) -> None:
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.CASE_VIEW)
 def case_inps(request, case_id):
     case = case_get_for_user(user=request.user, public_id=case_id)
     run = case.screenings.order_by("-created_at", "-id").first()

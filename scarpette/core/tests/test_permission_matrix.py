@@ -53,7 +53,12 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "cases:case_list": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:case_open": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:centre_access_log": ("get", None, only({"referent_a"}, 200, 403)),
-    "cases:case_detail": ("get", "case", only(CENTRE_A, 200, 404)),
+    # Explicit permission first (403 outside the centres), then the scope (404 elsewhere).
+    "cases:case_detail": (
+        "get",
+        "case",
+        answers(403, operator_a=200, referent_a=200, operator_b=404),
+    ),
     "cases:case_identity": ("get", "case", only(CENTRE_A, 200, 404)),
     "cases:case_reveal": ("post", "case", only(CENTRE_A, 200, 404)),
     "cases:case_status": ("post", "case", only(CENTRE_A, 302, 404)),
@@ -101,7 +106,12 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "questionnaire:tablet_exit": ("post", None, answers(204, anonymous=204)),
     "questionnaire:tablet_summary_pdf": ("get", None, answers(404, anonymous=404)),
     # Channel to INPS (a transmitted percorso of centre A; a consultation on it)
-    "referrals:case_inps": ("get", "case_id", only(CENTRE_A, 200, 404)),
+    # Explicit permission first (403 outside the centres), then the scope (404 elsewhere).
+    "referrals:case_inps": (
+        "get",
+        "case_id",
+        answers(403, operator_a=200, referent_a=200, operator_b=404),
+    ),
     # Permission first (403), then a fresh password (302 to re-authentication).
     "referrals:transmit": ("post", "case_id", only({"referent_a"}, 302, 403)),
     "referrals:answer_info": (
@@ -120,7 +130,12 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "referrals:inbox_step": ("post", "transmission_step", only({"inps_specialist"}, 302, 403)),
     "referrals:inps_consultations": ("get", None, only({"inps_specialist"}, 200, 403)),
     # Applications and outcomes
-    "applications:application_list": ("get", "case_id", only(CENTRE_A, 200, 404)),
+    # Explicit permission first (403 outside the centres), then the scope (404 elsewhere).
+    "applications:application_list": (
+        "get",
+        "case_id",
+        answers(403, operator_a=200, referent_a=200, operator_b=404),
+    ),
     "applications:application_detail": ("get", "application", only(CENTRE_A, 200, 404)),
     # The demo's mailbox page exists only in demo mode (the suite runs in test mode).
     "notifications:demo_mail": ("get", None, answers(404)),
