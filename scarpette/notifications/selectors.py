@@ -12,10 +12,16 @@ from scarpette.accounts.permissions import Perm, has_perm, require
 from scarpette.notifications.models import OutboxMessage
 
 
-def outbox_list_for_demo() -> QuerySet[OutboxMessage]:
-    """Every outbox message, newest first. Only the demo's mail viewer calls it (the view refuses
-    outside demo mode): it shows every recipient's mail, which no real role may read."""
-    return OutboxMessage.objects.order_by("-created_at", "-pk")
+def outbox_list_for_demo(*, user) -> QuerySet[OutboxMessage]:
+    """The demo's mail viewer (the view refuses outside demo mode), newest first: each user sees
+    the mail addressed to her, INPS staff also their office's mailbox, the administrator all."""
+    qs = OutboxMessage.objects.order_by("-created_at", "-pk")
+    if has_perm(user, Perm.NOTIFICATIONS_MANAGE):
+        return qs
+    mine = Q(recipient__iexact=user.email)
+    if has_perm(user, Perm.INBOX_WORK):
+        mine |= Q(recipient__iexact=settings.INPS_MAILBOX)
+    return qs.filter(mine)
 
 
 def _late_cutoff():

@@ -27,11 +27,11 @@ PROBLEMS_PAGE_SIZE = 50
 
 @require_http_methods(["GET"])
 def demo_mail(request):
-    """Demo mode only (404 otherwise, as if it did not exist): there are no real people in the
-    demo and no mailbox to read, so any signed-in user may see every message sent."""
+    """Demo mode only (404 otherwise, as if it did not exist): the demo has no real mailbox, so
+    this page stands in for each user's own (never anybody else's)."""
     if not settings.IS_DEMO:
         raise Http404
-    page = paginate(request, outbox_list_for_demo(), DEMO_MAIL_PAGE_SIZE)
+    page = paginate(request, outbox_list_for_demo(user=request.user), DEMO_MAIL_PAGE_SIZE)
     return render(request, "notifications/demo_mail.html", {"page": page})
 
 

@@ -1,4 +1,4 @@
-"""The demo's mail viewer: only in demo mode, for any signed-in user."""
+"""The demo's mail viewer: only in demo mode; each user reads only her own mail."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def test_it_lists_the_sent_mail_newest_first_in_the_demo(demo, client, personas)
             template="deadline_reminder",
             context={"link": LINK + "2/"},
         )
-    client.force_login(personas.inps_specialist)
+    client.force_login(personas.admin)
     response = client.get(URL)
     assert response.status_code == 200
     content = response.content.decode()
@@ -67,3 +67,32 @@ def test_it_sends_anonymous_to_login_and_refuses_posts(demo, client, personas):
     assert response.url.startswith(reverse("account_login"))
     client.force_login(personas.operator_a)
     assert client.post(URL).status_code == 405
+
+
+def test_each_user_sees_only_her_own_mail(demo, client, personas, settings):
+    for key, to in [
+        ("inps", settings.INPS_MAILBOX),
+        ("ref", personas.referent_a.email),
+        ("op", personas.operator_b.email),
+    ]:
+        with transaction.atomic():
+            notify(key=key, to=to, template="inps_reply", context={"link": LINK + key + "/"})
+
+    def recipients(persona):
+        client.force_login(persona)
+        content = client.get(URL).content.decode()
+        return {
+            to
+            for to in (settings.INPS_MAILBOX, "ref.a@example.org", "op.b@example.org")
+            if to in content
+        }
+
+    assert recipients(personas.referent_a) == {"ref.a@example.org"}
+    assert recipients(personas.operator_b) == {"op.b@example.org"}
+    assert recipients(personas.inps_specialist) == {settings.INPS_MAILBOX}
+    assert recipients(personas.operator_a) == set()
+    assert recipients(personas.admin) == {
+        settings.INPS_MAILBOX,
+        "ref.a@example.org",
+        "op.b@example.org",
+    }
