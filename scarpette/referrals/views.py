@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,7 +16,13 @@ from scarpette.accounts.permissions import Perm, has_perm, require
 from scarpette.cases.selectors import case_active_consents, case_get_for_user
 from scarpette.core.pagination import paginate
 from scarpette.referrals import selectors, services
-from scarpette.referrals.forms import AdviceForm, ConsultationForm, TextForm, TransmitForm
+from scarpette.referrals.forms import (
+    AdviceForm,
+    ConsultationForm,
+    InboxFilterForm,
+    TextForm,
+    TransmitForm,
+)
 from scarpette.referrals.models import Transmission
 
 
@@ -155,15 +163,25 @@ def consultation_detail(request, public_id):
 
 @require_http_methods(["GET"])
 def inbox(request):
-    status = request.GET.get("stato", "")
-    mine = request.GET.get("mie") == "1"
+    form = InboxFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    status, mine = filters.get("stato", ""), filters.get("mie", False)
     page = paginate(
         request, selectors.inbox_for_user(user=request.user, status=status, mine=mine), 25
+    )
+    querystring = urlencode(
+        {k: v for k, v in {"stato": status, "mie": "1" if mine else ""}.items() if v}
     )
     return render(
         request,
         "referrals/inbox.html",
-        {"page": page, "status": status, "mine": mine, "statuses": Transmission.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "mine": mine,
+            "statuses": Transmission.Status.choices,
+            "querystring": querystring,
+        },
     )
 
 
