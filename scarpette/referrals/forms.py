@@ -71,3 +71,12 @@ class InboxFilterForm(forms.Form):
         label=_("Stato"), required=False, choices=[("", _("Tutti")), *Transmission.Status.choices]
     )
     mie = forms.BooleanField(label=_("Solo le mie"), required=False)
+
+
+class AssigneeForm(forms.Form):
+    """The colleague an INPS specialist assigns a transmission to (the service checks the office)."""
+
+    assignee = forms.UUIDField(
+        label=_("Consulente"),
+        error_messages={"invalid": _("Scegli una consulente della tua sede.")},
+    )

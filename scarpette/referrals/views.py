@@ -18,6 +18,7 @@ from scarpette.core.pagination import paginate
 from scarpette.referrals import selectors, services
 from scarpette.referrals.forms import (
     AdviceForm,
+    AssigneeForm,
     ConsultationForm,
     InboxFilterForm,
     TextForm,
@@ -215,6 +216,16 @@ def inbox_step(request, public_id, step):
         raise Http404
     require(request.user, Perm.INBOX_WORK)
     transmission = selectors.transmission_get_for_user(user=request.user, public_id=public_id)
+    # The posted fields go through forms (a NUL byte or a malformed id never reaches a query).
+    form = {
+        "assegna": AssigneeForm,
+        "chiedi": TextForm,
+        "parere": lambda data: AdviceForm(data, names=selectors.measure_names()),
+    }.get(step, lambda data: None)(request.POST)
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("referrals:inbox_detail", public_id=transmission.public_id)
     try:
         if step == "prendi":
             services.transmission_claim(actor=request.user, transmission=transmission)
@@ -222,20 +233,20 @@ def inbox_step(request, public_id, step):
             services.transmission_assign(
                 actor=request.user,
                 transmission=transmission,
-                assignee_public_id=request.POST.get("assignee") or None,
+                assignee_public_id=form.cleaned_data["assignee"],
             )
         elif step == "ricevuta":
             services.transmission_acknowledge(actor=request.user, transmission=transmission)
         elif step == "chiedi":
             services.transmission_request_info(
-                actor=request.user, transmission=transmission, text=request.POST.get("text", "")
+                actor=request.user, transmission=transmission, text=form.cleaned_data["text"]
             )
         elif step == "parere":
             services.transmission_record_advice(
                 actor=request.user,
                 transmission=transmission,
-                measure=request.POST.get("measure", ""),
-                text=request.POST.get("text", ""),
+                measure=form.cleaned_data["measure"],
+                text=form.cleaned_data["text"],
             )
         else:
             services.transmission_close(actor=request.user, transmission=transmission)
