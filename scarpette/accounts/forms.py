@@ -5,6 +5,12 @@ from scarpette.accounts.models import Organisation
 from scarpette.accounts.permissions import Role
 
 
+class AccountSearchForm(forms.Form):
+    """?q= of the account list. A CharField refuses NUL bytes, which PostgreSQL cannot compare."""
+
+    q = forms.CharField(label=_("Nome o e-mail"), required=False, max_length=100)
+
+
 class InviteOperatorForm(forms.Form):
     full_name = forms.CharField(label=_("Nome e cognome"), max_length=150)
     email = forms.EmailField(label=_("E-mail di lavoro"))

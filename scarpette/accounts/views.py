@@ -15,6 +15,7 @@ from scarpette.accounts import selectors, services
 from scarpette.accounts.decorators import permission_required, sensitive_action
 from scarpette.accounts.forms import (
     AccountCreateForm,
+    AccountSearchForm,
     InviteOperatorForm,
     OrganisationForm,
     RoleChangeForm,
@@ -88,13 +89,16 @@ def account_toggle_active(request, public_id):
 
 @require_http_methods(["GET"])
 def account_list(request):
-    query = request.GET.get("q", "")
+    form = AccountSearchForm(request.GET)
+    # A malformed search is shown with its error and searches for nothing.
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     page = paginate(request, selectors.account_list_for_user(user=request.user, query=query), 50)
     querystring = urlencode({"q": query}) if query else ""
     return render(
         request,
         "accounts/account_list.html",
-        {"page": page, "query": query, "querystring": querystring},
+        {"page": page, "query": query, "querystring": querystring, "form": form},
+        status=200 if form.is_valid() else 400,
     )
 
 

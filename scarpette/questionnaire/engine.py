@@ -85,10 +85,26 @@ class SubmitResult:
 
 
 _NUMBER_RE = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+# No answer of the questionnaire needs more: an ISEE or a yearly income in euro cents fits in 15
+# digits, and 15 significant digits survive a float unchanged. The bound also keeps int() away from
+# Python's 4,300-digit conversion limit (a ValueError, i.e. a 500) and float() away from inf.
+MAX_NUMBER_DIGITS = 15
+_MAX_NUMBER_CHARS = 40  # the digits plus signs, separators, spaces and "€"
+
+
+class NumberTooLong(ValueError):
+    """The text is a number with more than MAX_NUMBER_DIGITS digits."""
 
 
 def parse_number(raw: str, *, integer: bool) -> int | float | None:
-    """Italian and international writing: 1250,50 / 1.250,50 / 1250.50 / 1 250. None if not a number."""
+    """Italian and international writing: 1250,50 / 1.250,50 / 1250.50 / 1 250. None if not a number.
+
+    Raises NumberTooLong for a number of more than MAX_NUMBER_DIGITS digits: it is never converted.
+    """
+    if len(raw) > _MAX_NUMBER_CHARS:
+        if sum(ch.isdigit() for ch in raw) > MAX_NUMBER_DIGITS:
+            raise NumberTooLong(raw[:20])
+        return None
     text = raw.strip().replace(" ", "").replace("\u00a0", "").replace("€", "")
     if "," in text and "." in text:
         text = text.replace(".", "").replace(",", ".")
@@ -98,6 +114,8 @@ def parse_number(raw: str, *, integer: bool) -> int | float | None:
         text = text.replace(",", ".")
     if not _NUMBER_RE.match(text):
         return None
+    if sum(ch.isdigit() for ch in text) > MAX_NUMBER_DIGITS:
+        raise NumberTooLong(text[:20])
     if integer:
         return int(text) if "." not in text else None
     value = float(text)
@@ -324,14 +342,25 @@ class FormRunner:
         if not value:
             target.pop(name, None)
             return
-        raw[key] = value
+        # What she typed is shown back on the page (and kept in the tablet's flash): bounded, and
+        # without NUL, which PostgreSQL refuses in text and no answer ever needs.
+        raw[key] = value[: MAX_TEXT + 1].replace("\x00", "")
+        if "\x00" in value:
+            errors[key] = self.texts["constraint"]
+            target.pop(name, None)
+            return
         if kind == "select_one":
             allowed = {c.name for c in self.definition.choices.get(question.list_name, [])}
             if value in allowed:
                 target[name] = value
             return
         if kind in {"integer", "decimal"}:
-            number = parse_number(value, integer=kind == "integer")
+            try:
+                number = parse_number(value, integer=kind == "integer")
+            except NumberTooLong:
+                errors[key] = self.texts["number_too_long"].format(n=MAX_NUMBER_DIGITS)
+                target.pop(name, None)
+                return
             if number is None:
                 errors[key] = self.texts["not_integer" if kind == "integer" else "not_number"]
                 target.pop(name, None)

@@ -42,3 +42,23 @@ class UploadForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Carica un file .xlsx."))
         return upload
+
+
+# A page index is small (the service clamps it to the form); the bound keeps a 5,000-digit "page" from ever reaching int().
+MAX_PAGE_INDEX = 999_999
+
+
+class PageIndexForm(forms.Form):
+    """The page index a questionnaire page posts in a hidden field (or asks for with ?pagina=)."""
+
+    def __init__(self, data, *, key: str, page_count: int | None = None):
+        # QueryDict.get gives the last value of a repeated key, never a list.
+        super().__init__({"page": data.get(key, "")})
+        last = MAX_PAGE_INDEX if page_count is None else min(page_count - 1, MAX_PAGE_INDEX)
+        self.fields["page"] = forms.IntegerField(min_value=0, max_value=last)
+
+
+def page_index(data, key: str, *, page_count: int | None = None) -> int | None:
+    """The valid page index in `data[key]`, or None when missing, malformed or out of range."""
+    form = PageIndexForm(data, key=key, page_count=page_count)
+    return form.cleaned_data["page"] if form.is_valid() else None

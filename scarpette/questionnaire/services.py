@@ -219,6 +219,7 @@ def session_submit_page(
     )
     page = max(0, min(page, runner.page_count - 1))
     result = runner.submit(page, data, action=action)
+    before = (session.answers, session.section_index)
     session.answers = result.answers
     outcome = PageOutcome(errors=result.errors, stay=result.stay, raw=result.raw)
     if not result.errors and not result.stay:
@@ -233,9 +234,11 @@ def session_submit_page(
             session.section_index = page
     else:
         session.section_index = page
-    session.save(update_fields=["answers_json", "section_index", "updated_at"])
-    _audit_session(actor, session, "questionnaire.answers.saved", page=page)
-    draft_discard(actor=actor, session=session)
+    # A refused page that changes nothing writes nothing (the answers are re-encrypted on save).
+    if outcome.finished or (session.answers, session.section_index) != before:
+        session.save(update_fields=["answers_json", "section_index", "updated_at"])
+        _audit_session(actor, session, "questionnaire.answers.saved", page=page)
+        draft_discard(actor=actor, session=session)
     if outcome.finished:
         _complete_locked(actor, session, today)
     return outcome

@@ -21,7 +21,7 @@ from scarpette.accounts.permissions import Perm, require
 from scarpette.cases.selectors import case_get_for_user
 from scarpette.questionnaire import drafts, selectors, services
 from scarpette.questionnaire.engine import FormRunner
-from scarpette.questionnaire.forms import HandbackForm, StartForm, UploadForm
+from scarpette.questionnaire.forms import HandbackForm, StartForm, UploadForm, page_index
 from scarpette.questionnaire.models import QuestionnaireSession
 from scarpette.questionnaire.summary import (
     PDF_FILENAME,
@@ -91,8 +91,9 @@ def session_page(request, public_id):
         return redirect("questionnaire:session_result", public_id=session.public_id)
     runner = _runner(session)
     index = session.section_index
-    if request.method == "GET" and request.GET.get("pagina", "").isdigit():
-        index = min(int(request.GET["pagina"]), runner.page_count - 1)
+    if request.method == "GET":
+        wanted = page_index(request.GET, "pagina", page_count=runner.page_count)
+        index = index if wanted is None else wanted
     errors: dict[str, str] = {}
     raw: dict[str, str] = {}
     answers = None
@@ -114,11 +115,10 @@ def session_page(request, public_id):
                 request, _("Abbiamo conservato quello che avevi scritto: controlla e salva.")
             )
     if request.method == "POST":
-        page = (
-            int(request.POST.get("page", index))
-            if request.POST.get("page", "").isdigit()
-            else index
-        )
+        page = page_index(request.POST, "page", page_count=runner.page_count)
+        if page is None:
+            # Not a page of this form: save nothing and show again the page she is on.
+            return _assisted_render(request, session, runner, index, status=400, broken=True)
         try:
             outcome = services.session_submit_page(
                 actor=request.user,
@@ -143,6 +143,27 @@ def session_page(request, public_id):
             )
         runner = _runner(session)
         index, errors, answers, raw = page, outcome.errors, session.answers, outcome.raw
+    return _assisted_render(
+        request,
+        session,
+        runner,
+        index,
+        errors=errors,
+        answers=answers,
+        raw=raw,
+        # A restored draft may show errors on a GET: the page itself is fine.
+        status=400 if errors and request.method == "POST" else 200,
+    )
+
+
+def _assisted_render(
+    request, session, runner, index, *, errors=None, answers=None, raw=None, status, broken=False
+):
+    errors = errors or {}
+    if broken:
+        messages.error(
+            request, _("La pagina inviata non è valida: controlla le risposte e riprova.")
+        )
     page_obj = runner.page(index, errors=errors, answers=answers, raw=raw)
     language = _language_info(session)
     return render(
@@ -161,7 +182,7 @@ def session_page(request, public_id):
             "dir": language.direction,
             "errors": errors,
         },
-        status=400 if errors and request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -194,9 +215,12 @@ def session_result(request, public_id):
 @require_POST
 def session_rerun(request, public_id):
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
-    page = request.POST.get("correct_page", "")
-    if page.isdigit():
-        services.session_reopen(actor=request.user, session=session, page=int(page))
+    if request.POST.get("correct_page", ""):
+        page = page_index(request.POST, "correct_page")
+        if page is None:
+            messages.error(request, _("La pagina indicata non è valida."))
+            return redirect("questionnaire:session_result", public_id=session.public_id)
+        page = services.session_reopen(actor=request.user, session=session, page=page).section_index
         return redirect(
             reverse("questionnaire:session_page", kwargs={"public_id": session.public_id})
             + f"?pagina={page}"
@@ -424,8 +448,23 @@ def tablet(request):
     raw: dict[str, str] = {}
     answers = None
     if request.method == "POST":
-        page = request.POST.get("page", "")
-        page = int(page) if page.isdigit() else index
+        page = page_index(request.POST, "page", page_count=runner.page_count)
+        if page is None:
+            # Not a page of this form: save nothing and show again the page she is on.
+            return _tablet_render(
+                request,
+                "questionnaire/tablet_page.html",
+                {
+                    "session": session,
+                    "page": runner.page(index),
+                    "page_count": runner.page_count,
+                    "progress": round(100 * (index + 1) / runner.page_count),
+                    "errors": {},
+                },
+                status=400,
+                language=language.code,
+                direction=language.direction,
+            )
         try:
             outcome = services.session_submit_page(
                 actor=None,

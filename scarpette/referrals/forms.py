@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from scarpette.accounts.models import Organisation
+from scarpette.referrals.models import Transmission
 from scarpette.screening.facts import MEASURE_IDS
 
 
@@ -61,3 +62,21 @@ class ConsultationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = _offices()
         self.fields["measures"].choices = [(m, names.get(m, m)) for m in MEASURE_IDS]
+
+
+class InboxFilterForm(forms.Form):
+    """?stato= and ?mie= of the INPS inbox; an unknown value is ignored, never sent to the database."""
+
+    stato = forms.ChoiceField(
+        label=_("Stato"), required=False, choices=[("", _("Tutti")), *Transmission.Status.choices]
+    )
+    mie = forms.BooleanField(label=_("Solo le mie"), required=False)
+
+
+class AssigneeForm(forms.Form):
+    """The colleague an INPS specialist assigns a transmission to (the service checks the office)."""
+
+    assignee = forms.UUIDField(
+        label=_("Consulente"),
+        error_messages={"invalid": _("Scegli una consulente della tua sede.")},
+    )

@@ -59,6 +59,9 @@ def _clean_text(text: str, *, required: bool = True) -> str:
         raise ValidationError(_("Scrivi il testo."))
     if len(text) > MAX_TEXT:
         raise ValidationError(_("Il testo è troppo lungo (massimo 4000 caratteri)."))
+    if "\x00" in text:
+        # Services are reached from commands too; PostgreSQL refuses NUL in text.
+        raise ValidationError(_("Il testo contiene caratteri non ammessi."))
     return text
 
 

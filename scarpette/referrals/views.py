@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,7 +16,14 @@ from scarpette.accounts.permissions import Perm, has_perm, require
 from scarpette.cases.selectors import case_active_consents, case_get_for_user
 from scarpette.core.pagination import paginate
 from scarpette.referrals import selectors, services
-from scarpette.referrals.forms import AdviceForm, ConsultationForm, TextForm, TransmitForm
+from scarpette.referrals.forms import (
+    AdviceForm,
+    AssigneeForm,
+    ConsultationForm,
+    InboxFilterForm,
+    TextForm,
+    TransmitForm,
+)
 from scarpette.referrals.models import Transmission
 
 
@@ -156,15 +165,25 @@ def consultation_detail(request, public_id):
 
 @require_http_methods(["GET"])
 def inbox(request):
-    status = request.GET.get("stato", "")
-    mine = request.GET.get("mie") == "1"
+    form = InboxFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    status, mine = filters.get("stato", ""), filters.get("mie", False)
     page = paginate(
         request, selectors.inbox_for_user(user=request.user, status=status, mine=mine), 25
+    )
+    querystring = urlencode(
+        {k: v for k, v in {"stato": status, "mie": "1" if mine else ""}.items() if v}
     )
     return render(
         request,
         "referrals/inbox.html",
-        {"page": page, "status": status, "mine": mine, "statuses": Transmission.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "mine": mine,
+            "statuses": Transmission.Status.choices,
+            "querystring": querystring,
+        },
     )
 
 
@@ -198,6 +217,16 @@ def inbox_step(request, public_id, step):
         raise Http404
     require(request.user, Perm.INBOX_WORK)
     transmission = selectors.transmission_get_for_user(user=request.user, public_id=public_id)
+    # The posted fields go through forms (a NUL byte or a malformed id never reaches a query).
+    form = {
+        "assegna": AssigneeForm,
+        "chiedi": TextForm,
+        "parere": lambda data: AdviceForm(data, names=selectors.measure_names()),
+    }.get(step, lambda data: None)(request.POST)
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("referrals:inbox_detail", public_id=transmission.public_id)
     try:
         if step == "prendi":
             services.transmission_claim(actor=request.user, transmission=transmission)
@@ -205,20 +234,20 @@ def inbox_step(request, public_id, step):
             services.transmission_assign(
                 actor=request.user,
                 transmission=transmission,
-                assignee_public_id=request.POST.get("assignee") or None,
+                assignee_public_id=form.cleaned_data["assignee"],
             )
         elif step == "ricevuta":
             services.transmission_acknowledge(actor=request.user, transmission=transmission)
         elif step == "chiedi":
             services.transmission_request_info(
-                actor=request.user, transmission=transmission, text=request.POST.get("text", "")
+                actor=request.user, transmission=transmission, text=form.cleaned_data["text"]
             )
         elif step == "parere":
             services.transmission_record_advice(
                 actor=request.user,
                 transmission=transmission,
-                measure=request.POST.get("measure", ""),
-                text=request.POST.get("text", ""),
+                measure=form.cleaned_data["measure"],
+                text=form.cleaned_data["text"],
             )
         else:
             services.transmission_close(actor=request.user, transmission=transmission)
