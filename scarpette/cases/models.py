@@ -52,6 +52,9 @@ class Case(PublicIdModel, TimestampedModel):
     assigned_to = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="assigned_cases", blank=True
     )
+    # Set by the retention purge: identity, notes and free text are gone; code, dates, statuses
+    # and outcomes stay for statistics. A set value makes the purge skip the percorso.
+    anonymised_at = models.DateTimeField(_("anonimizzato il"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
