@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from scarpette.accounts.decorators import sensitive_action
 from scarpette.accounts.permissions import Perm, require
 from scarpette.audit.selectors import audit_events_for_centre
 from scarpette.cases import selectors, services
 from scarpette.cases.forms import (
     AssignForm,
+    BreakGlassForm,
     CaseFilterForm,
     CaseOpenForm,
     ConsentForm,
@@ -92,6 +94,8 @@ def _detail_context(request, case, **extra):
         "assign_form": AssignForm(staff=staff, initial={"assigned": case.assigned_to.all()}),
         "revealed": None,
         "glance": _glance(case),
+        # Set when an administrator reads the percorso through a break-glass grant.
+        "break_glass": selectors.break_glass_grant_active(user=request.user, case=case),
     }
     context.update(extra)
     return context
@@ -216,3 +220,38 @@ def case_access_log(request, public_id):
 def centre_access_log(request):
     events = audit_events_for_centre(user=request.user)
     return render(request, "cases/centre_access_log.html", {"page": paginate(request, events, 50)})
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_action(Perm.CASE_BREAK_GLASS)
+def break_glass(request):
+    """An administrator opens one percorso by its exact code, stating why (re-authenticated)."""
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.break_glass_open(
+                actor=request.user,
+                code=form.cleaned_data["code"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Accesso di emergenza in sola lettura fino alle %(time)s. Ogni pagina è registrata."
+                )
+                % {"time": timezone.localtime(grant.expires_at).strftime("%H:%M")},
+            )
+            return redirect("cases:case_detail", public_id=grant.case.public_id)
+    return render(
+        request,
+        "cases/break_glass.html",
+        {
+            "form": form,
+            "grants": selectors.break_glass_grants_of_admin(user=request.user),
+            "minutes": settings.BREAK_GLASS_MINUTES,
+        },
+    )

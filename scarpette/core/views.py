@@ -8,7 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from scarpette.accounts.permissions import Perm, active_membership, has_perm
-from scarpette.cases.selectors import case_counts_for_user, case_list_for_user
+from scarpette.cases.selectors import (
+    break_glass_grants_for_centre,
+    case_counts_for_user,
+    case_list_for_user,
+)
 
 
 @require_http_methods(["GET"])
@@ -21,6 +25,8 @@ def dashboard(request):
         from scarpette.questionnaire.selectors import changed_runs_for_user
 
         context["changed_runs"] = changed_runs_for_user(user=user)
+    if has_perm(user, Perm.CENTRE_AUDIT_VIEW):
+        context["break_glass_grants"] = break_glass_grants_for_centre(user=user)
     return render(request, "core/dashboard.html", context)
 
 

@@ -50,6 +50,8 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "cases:case_list": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:case_open": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:centre_access_log": ("get", None, only({"referent_a"}, 200, 403)),
+    # Break-glass: administrators only, and only after re-authentication (302 to the prompt).
+    "cases:break_glass": ("get", None, only({"admin"}, 302, 403)),
     "cases:case_detail": ("get", "case", only(CENTRE_A, 200, 404)),
     "cases:case_identity": ("get", "case", only(CENTRE_A, 200, 404)),
     "cases:case_reveal": ("post", "case", only(CENTRE_A, 200, 404)),
