@@ -18,4 +18,5 @@ urlpatterns = [
     path("<uuid:public_id>/consensi/registra/", views.consent_give, name="consent_give"),
     path("<uuid:public_id>/consensi/revoca/", views.consent_withdraw, name="consent_withdraw"),
     path("<uuid:public_id>/accessi/", views.case_access_log, name="case_access_log"),
+    path("<uuid:public_id>/dati-della-persona/", views.subject_access, name="subject_access"),
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -255,3 +257,27 @@ def break_glass(request):
             "minutes": settings.BREAK_GLASS_MINUTES,
         },
     )
+
+
+@require_http_methods(["GET"])
+def subject_access(request, public_id):
+    """Her right of access: the referent downloads everything held about her (PDF or JSON).
+
+    Scope first (an outsider gets 404), then the permission (403), then a fresh re-authentication.
+    """
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    require(request.user, Perm.CASE_SUBJECT_ACCESS)
+    return reauthentication_required(_subject_access)(request, case)
+
+
+def _subject_access(request, case):
+    from scarpette.cases.subject_access import FORMATS, subject_access_export
+
+    fmt = request.GET.get("formato", "")
+    if fmt not in FORMATS:
+        return render(request, "cases/subject_access.html", {"case": case})
+    content, content_type, file_name = subject_access_export(actor=request.user, case=case, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -65,6 +65,8 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
         "case",
         {**only(CENTRE_A, 200, 404), "operator_a": 403},
     ),
+    # Her right of access: scope (404), permission (403), then a fresh password (302).
+    "cases:subject_access": ("get", "case", {**only(CENTRE_A, 302, 404), "operator_a": 403}),
     # Staff management
     "accounts:centre_staff": ("get", None, only({"referent_a"}, 200, 403)),
     "accounts:account_active": (
