@@ -286,6 +286,14 @@ if any(word in SITE_URL.lower() for word in ("scarpette", "violen", "antiviolenz
     raise ImproperlyConfigured("SITE_URL must be a neutral address (it appears in e-mails)")
 INFORMATION_NOTICE_VERSION = env_str("INFORMATION_NOTICE_VERSION", "2026-01")
 CASES_PAGE_SIZE = 25
+# Closed percorsi are anonymised this many months after closure (retention_purge, daily).
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+# How long an administrator's break-glass access to one percorso lasts.
+BREAK_GLASS_MINUTES = env_int("BREAK_GLASS_MINUTES", 60)
+if RETENTION_MONTHS < 1 or not 1 <= BREAK_GLASS_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured(
+        "RETENTION_MONTHS must be at least 1 and BREAK_GLASS_MINUTES between 1 and 1440"
+    )
 # The tablet goes back to its start screen after this many idle seconds (answers are kept).
 TABLET_IDLE_SECONDS = env_int("TABLET_IDLE_SECONDS", 180)
 

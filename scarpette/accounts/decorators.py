@@ -6,16 +6,18 @@ from functools import wraps
 
 from allauth.account.decorators import reauthentication_required
 
-from scarpette.accounts.permissions import Perm, require
+from scarpette.accounts.permissions import Perm, has_perm, require
 
 
-def permission_required(perm: Perm):
-    """403 unless the user holds `perm` (login itself is enforced by middleware)."""
+def permission_required(perm: Perm, *alternatives: Perm):
+    """403 unless the user holds `perm` or one of the `alternatives` (login itself is enforced
+    by middleware)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            require(request.user, perm)
+            if not any(has_perm(request.user, other) for other in alternatives):
+                require(request.user, perm)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -34,6 +34,9 @@ class Perm(StrEnum):
     CASE_APPLICATION_MANAGE = "case.application_manage"  # applications and outcomes (C7)
     CONSULTATION_ASK = "consultation.ask"
     TRANSMISSION_SEND = "transmission.send"  # the referent reviews and transmits to INPS
+    CASE_SUBJECT_ACCESS = "case.subject_access"  # her right of access: export all held about her
+    # Break-glass: read one percorso, found by its exact code, for a stated reason, for a while
+    CASE_BREAK_GLASS = "case.break_glass"
     # INPS
     INBOX_WORK = "inps.inbox_work"  # transmitted percorsi of her office
     CONSULTATION_ANSWER = "inps.consultation_answer"
@@ -64,7 +67,13 @@ _CENTRE_STAFF = {
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.OPERATRICE: frozenset(_CENTRE_STAFF),
     Role.REFERENTE: frozenset(
-        _CENTRE_STAFF | {Perm.CENTRE_STAFF_MANAGE, Perm.CENTRE_AUDIT_VIEW, Perm.TRANSMISSION_SEND}
+        _CENTRE_STAFF
+        | {
+            Perm.CENTRE_STAFF_MANAGE,
+            Perm.CENTRE_AUDIT_VIEW,
+            Perm.TRANSMISSION_SEND,
+            Perm.CASE_SUBJECT_ACCESS,
+        }
     ),
     Role.CONSULENTE_INPS: frozenset(
         {Perm.INBOX_WORK, Perm.CONSULTATION_ANSWER, Perm.MEASURES_VIEW}
@@ -78,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.QUESTIONNAIRE_MANAGE,
             Perm.NOTIFICATIONS_MANAGE,
             Perm.MEASURES_VIEW,
+            Perm.CASE_BREAK_GLASS,
         }
     ),
 }

@@ -341,3 +341,17 @@ def deadlines_send_reminders(*, today: date) -> int:
         )
         reminded += 1
     return reminded
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def applications_anonymise_case(*, case: Case) -> dict[str, int]:
+    """Erase what identifies her at INPS (protocol number) and free text (channel); keep the
+    measure, statuses, dates, outcome and amount for statistics.
+
+    System operation (no actor): called only by the retention purge, inside its transaction and
+    under the percorso's row lock.
+    """
+    applications = Application.objects.filter(case=case).update(protocol_number="", channel="")
+    return {"applications": applications}

@@ -27,7 +27,8 @@ def _list_context(case, **extra) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(Perm.CASE_VIEW)
+# Her centre, or an administrator under a break-glass grant (the scope decides which).
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def application_list(request, case_id):
     """The percorso's applications and deadlines; POST `measure` starts an application."""
     case = case_get_for_user(

@@ -48,6 +48,13 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor_id", "-id"], name="audit_actor_recent"),
         ]
 
+    @property
+    def action_label(self) -> str:
+        """The action in Italian words (pages never show the dotted code)."""
+        from scarpette.audit.labels import action_label
+
+        return action_label(self.action)
+
     def compute_hash(self) -> str:
         return chain_hash(self.prev_hash, self.canonical())
 

@@ -97,3 +97,20 @@ class NoteForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Finalità"), choices=Consent.Purpose.choices)
+
+
+class BreakGlassForm(forms.Form):
+    code = forms.CharField(
+        label=_("Codice esatto del percorso"),
+        max_length=20,
+        help_text=_("Nel formato ABCD-2345. Non è possibile cercare né sfogliare i percorsi."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(
+        label=_("Motivo dell'accesso"),
+        max_length=1000,
+        help_text=_(
+            "Obbligatorio. Lo vedrà la referente del centro, insieme a ogni pagina consultata."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

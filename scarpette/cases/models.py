@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scarpette.accounts.permissions import Perm, active_membership, has_perm
@@ -26,9 +27,16 @@ class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> CaseQuerySet:
         """The one scope for percorsi: her own centre's, and nothing else (deny by default)."""
         membership = active_membership(user)
-        if membership is None or not has_perm(user, Perm.CASE_VIEW):
+        if membership is None:
             return self.none()
-        return self.filter(centre_id=membership.organisation_id)
+        if has_perm(user, Perm.CASE_VIEW):
+            return self.filter(centre_id=membership.organisation_id)
+        if has_perm(user, Perm.CASE_BREAK_GLASS):
+            # An administrator: exactly the percorsi of her unexpired break-glass grants.
+            # A subquery, not a join: services lock this queryset (no DISTINCT with FOR UPDATE).
+            granted = BreakGlassGrant.objects.active().filter(admin=user).values("case_id")
+            return self.filter(pk__in=granted)
+        return self.none()
 
 
 class Case(PublicIdModel, TimestampedModel):
@@ -52,6 +60,9 @@ class Case(PublicIdModel, TimestampedModel):
     assigned_to = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="assigned_cases", blank=True
     )
+    # Set by the retention purge: identity, notes and free text are gone; code, dates, statuses
+    # and outcomes stay for statistics. A set value makes the purge skip the percorso.
+    anonymised_at = models.DateTimeField(_("anonimizzato il"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -71,6 +82,46 @@ class Case(PublicIdModel, TimestampedModel):
 
     def __str__(self) -> str:
         return self.code
+
+    def break_glass_grant_for(self, user) -> BreakGlassGrant | None:
+        """The unexpired grant through which `user` reads this percorso, if that is how she
+        reads it (audit.services.get_visible_or_404 marks her every access as break-glass)."""
+        if has_perm(user, Perm.CASE_VIEW) or not has_perm(user, Perm.CASE_BREAK_GLASS):
+            return None
+        return BreakGlassGrant.objects.active().filter(admin=user, case=self).first()
+
+
+class BreakGlassGrantQuerySet(models.QuerySet):
+    def active(self, at=None) -> BreakGlassGrantQuerySet:
+        return self.filter(expires_at__gt=at or timezone.now())
+
+
+class BreakGlassGrant(PublicIdModel):
+    """An administrator's time-limited, read-only access to one percorso, for a stated reason.
+
+    The centre's referent sees every grant (dashboard) and every access under it (access log).
+    """
+
+    REASON_MIN_LENGTH = 20
+
+    admin = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass_grants")
+    reason = models.TextField(_("motivo"))
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("scade il"))
+
+    objects = BreakGlassGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["admin", "case", "expires_at"], name="breakglass_admin_case"),
+            models.Index(fields=["case", "-created_at"], name="breakglass_case_recent"),
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
 
 
 class CaseIdentity(TimestampedModel):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from scarpette.accounts.models import User
 from scarpette.accounts.permissions import Perm, active_membership, has_perm, require, roles_with
 from scarpette.audit.services import get_visible_or_404
-from scarpette.cases.models import Case, Consent
+from scarpette.cases.models import BreakGlassGrant, Case, Consent
 
 
 def case_list_for_user(
@@ -77,3 +80,33 @@ def case_counts_for_user(*, user) -> dict[str, int]:
         Case.objects.visible_to(user).filter(assigned_to=user, status=Case.Status.OPEN).count()
     )
     return counts
+
+
+BREAK_GLASS_RECENT_DAYS = 30
+
+
+def break_glass_grants_for_centre(*, user) -> list[BreakGlassGrant]:
+    """Break-glass grants on the referent's centre's percorsi: unexpired ones and those of the
+    last 30 days, newest first (dashboard). Permission: centre.audit_view."""
+    require(user, Perm.CENTRE_AUDIT_VIEW)
+    membership = active_membership(user)
+    now = timezone.now()
+    return list(
+        BreakGlassGrant.objects.filter(case__centre_id=membership.organisation_id)
+        .filter(
+            Q(expires_at__gt=now) | Q(created_at__gte=now - timedelta(days=BREAK_GLASS_RECENT_DAYS))
+        )
+        .select_related("admin", "case")[:20]
+    )
+
+
+def break_glass_grants_of_admin(*, user) -> list[BreakGlassGrant]:
+    """The administrator's own unexpired grants (her break-glass page). Permission:
+    case.break_glass."""
+    require(user, Perm.CASE_BREAK_GLASS)
+    return list(BreakGlassGrant.objects.active().filter(admin=user).select_related("case"))
+
+
+def break_glass_grant_active(*, user, case: Case) -> BreakGlassGrant | None:
+    """The grant through which an administrator reads this percorso now (for the page banner)."""
+    return case.break_glass_grant_for(user)

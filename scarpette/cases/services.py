@@ -6,6 +6,8 @@ caller to have checked anything.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,7 +16,15 @@ from django.utils.translation import gettext as _
 
 from scarpette.accounts.permissions import Perm, active_membership, require
 from scarpette.audit.services import audit_log
-from scarpette.cases.models import Case, CaseEvent, CaseIdentity, CaseNote, Consent, new_case_code
+from scarpette.cases.models import (
+    BreakGlassGrant,
+    Case,
+    CaseEvent,
+    CaseIdentity,
+    CaseNote,
+    Consent,
+    new_case_code,
+)
 from scarpette.cases.selectors import centre_staff_for_user
 from scarpette.core.crypto import blind_index
 from scarpette.core.locking import lock
@@ -220,3 +230,47 @@ def consent_withdraw(*, actor, case: Case, purpose: str) -> None:
         hook(actor=actor, case=case, purpose=purpose)
     _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, purpose)
     _audit(actor, "cases.consent.withdrawn", case, purpose=purpose)
+
+
+@transaction.atomic
+def break_glass_open(*, actor, code: str, reason: str) -> BreakGlassGrant:
+    """Give an administrator read-only access to the one percorso with this exact code, for
+    BREAK_GLASS_MINUTES, for a stated reason.
+
+    Permission: case.break_glass (the view also demands a fresh re-authentication). No search, no
+    list: an unknown code is a field error. An unexpired grant of hers on the same percorso is
+    returned as is (a double click opens one). The reason is stored on the grant and shown to the
+    centre's referent; the audit event names the grant, never the reason.
+    """
+    require(actor, Perm.CASE_BREAK_GLASS)
+    reason = (reason or "").strip()
+    if len(reason) < BreakGlassGrant.REASON_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("Spiega il motivo in almeno %(n)d caratteri.")
+                % {"n": BreakGlassGrant.REASON_MIN_LENGTH}
+            }
+        )
+    code = (code or "").strip().upper()
+    case = Case.objects.select_for_update().filter(code=code).first()
+    if case is None:
+        raise ValidationError({"code": _("Nessun percorso ha questo codice.")})
+    existing = BreakGlassGrant.objects.active().filter(admin=actor, case=case).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        admin=actor,
+        case=case,
+        reason=reason,
+        created_at=now,
+        expires_at=now + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+    )
+    _audit(
+        actor,
+        "cases.break_glass.opened",
+        case,
+        grant=str(grant.public_id),
+        expires_at=grant.expires_at.isoformat(),
+    )
+    return grant

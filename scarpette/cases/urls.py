@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("nuovo/", views.case_open, name="case_open"),
     path("accessi/", views.centre_access_log, name="centre_access_log"),
+    path("accesso-di-emergenza/", views.break_glass, name="break_glass"),
     path("<uuid:public_id>/", views.case_detail, name="case_detail"),
     path("<uuid:public_id>/mostra-identita/", views.case_reveal, name="case_reveal"),
     path("<uuid:public_id>/identita/", views.case_identity, name="case_identity"),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("<uuid:public_id>/consensi/registra/", views.consent_give, name="consent_give"),
     path("<uuid:public_id>/consensi/revoca/", views.consent_withdraw, name="consent_withdraw"),
     path("<uuid:public_id>/accessi/", views.case_access_log, name="case_access_log"),
+    path("<uuid:public_id>/dati-della-persona/", views.subject_access, name="subject_access"),
 ]

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from scarpette.accounts.decorators import permission_required
+from scarpette.accounts.decorators import permission_required, sensitive_action
 from scarpette.accounts.permissions import Perm, require
 from scarpette.audit.selectors import audit_events_for_centre
 from scarpette.cases import selectors, services
 from scarpette.cases.forms import (
     AssignForm,
+    BreakGlassForm,
     CaseFilterForm,
     CaseOpenForm,
     ConsentForm,
@@ -93,13 +96,16 @@ def _detail_context(request, case, **extra):
         "assign_form": AssignForm(staff=staff, initial={"assigned": case.assigned_to.all()}),
         "revealed": None,
         "glance": _glance(case),
+        # Set when an administrator reads the percorso through a break-glass grant.
+        "break_glass": selectors.break_glass_grant_active(user=request.user, case=case),
     }
     context.update(extra)
     return context
 
 
 @require_http_methods(["GET"])
-@permission_required(Perm.CASE_VIEW)
+# Her centre, or an administrator under a break-glass grant (the scope decides which).
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def case_detail(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
@@ -220,3 +226,62 @@ def case_access_log(request, public_id):
 def centre_access_log(request):
     events = audit_events_for_centre(user=request.user)
     return render(request, "cases/centre_access_log.html", {"page": paginate(request, events, 50)})
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_action(Perm.CASE_BREAK_GLASS)
+def break_glass(request):
+    """An administrator opens one percorso by its exact code, stating why (re-authenticated)."""
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.break_glass_open(
+                actor=request.user,
+                code=form.cleaned_data["code"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Accesso di emergenza in sola lettura fino alle %(time)s. Ogni pagina è registrata."
+                )
+                % {"time": timezone.localtime(grant.expires_at).strftime("%H:%M")},
+            )
+            return redirect("cases:case_detail", public_id=grant.case.public_id)
+    return render(
+        request,
+        "cases/break_glass.html",
+        {
+            "form": form,
+            "grants": selectors.break_glass_grants_of_admin(user=request.user),
+            "minutes": settings.BREAK_GLASS_MINUTES,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def subject_access(request, public_id):
+    """Her right of access: the referent downloads everything held about her (PDF or JSON).
+
+    Scope first (an outsider gets 404), then the permission (403), then a fresh re-authentication.
+    """
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    require(request.user, Perm.CASE_SUBJECT_ACCESS)
+    return reauthentication_required(_subject_access)(request, case)
+
+
+def _subject_access(request, case):
+    from scarpette.cases.subject_access import FORMATS, subject_access_export
+
+    fmt = request.GET.get("formato", "")
+    if fmt not in FORMATS:
+        return render(request, "cases/subject_access.html", {"case": case})
+    content, content_type, file_name = subject_access_export(actor=request.user, case=case, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["Cache-Control"] = "no-store"
+    return response

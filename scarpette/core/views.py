@@ -9,7 +9,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts.permissions import Perm, active_membership, has_perm
-from scarpette.cases.selectors import case_counts_for_user, case_list_for_user
+from scarpette.cases.selectors import (
+    break_glass_grants_for_centre,
+    case_counts_for_user,
+    case_list_for_user,
+)
 
 
 @require_http_methods(["GET"])
@@ -25,6 +29,8 @@ def dashboard(request):
     from scarpette.notifications.selectors import outbox_problem_counts_for_user
 
     context["mail_problems"] = outbox_problem_counts_for_user(user=user)
+    if has_perm(user, Perm.CENTRE_AUDIT_VIEW):
+        context["break_glass_grants"] = break_glass_grants_for_centre(user=user)
     return render(request, "core/dashboard.html", context)
 
 

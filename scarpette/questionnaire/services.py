@@ -8,6 +8,7 @@ lives in the tablet's own session cookie) and the services record `actor=None, v
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -420,3 +421,47 @@ def run_mark_reviewed(*, actor, run: ScreeningRun) -> None:
             organisation_id=run.case.centre_id,
             detail={"run": str(run.public_id)},
         )
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+# What a screening result keeps after anonymisation: which measure, and whether she qualified.
+RESULT_KEPT_KEYS = ("measure", "status")
+
+
+def anonymised_results(results: list[dict]) -> list[dict]:
+    """Results reduced to measure and status; other keys stay, emptied, so pages still render."""
+    reduced = []
+    for result in results:
+        row = {}
+        for key, value in result.items():
+            if key in RESULT_KEPT_KEYS:
+                row[key] = value
+            elif isinstance(value, list):
+                row[key] = []
+            elif isinstance(value, dict):
+                row[key] = {}
+            elif isinstance(value, str):
+                row[key] = ""
+            else:
+                row[key] = None
+        reduced.append(row)
+    return reduced
+
+
+def questionnaire_anonymise_case(*, case: Case) -> dict[str, int]:
+    """Erase her answers and the facts drawn from them; keep screening statuses per measure.
+
+    System operation (no actor): called only by the retention purge, inside its transaction and
+    under the percorso's row lock. Returns the number of rows touched, per kind.
+    """
+    sessions = QuestionnaireSession.objects.filter(case=case).update(
+        answers_json="", tablet_code_hash="", tablet_code_expires_at=None, handback_code=""
+    )
+    runs = 0
+    for run in ScreeningRun.objects.filter(case=case):
+        run.facts_json = ""
+        run.results_json = json.dumps(anonymised_results(run.results), ensure_ascii=False)
+        run.save(update_fields=["facts_json", "results_json"])
+        runs += 1
+    return {"sessions": sessions, "screenings": runs}

@@ -448,3 +448,30 @@ def inps_offices():
 def actor_office(actor):
     membership = active_membership(actor)
     return membership.organisation if membership else None
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def referrals_anonymise_case(*, case: Case) -> dict[str, int]:
+    """Erase the free text that travelled (question, facts, messages, advice); keep statuses,
+    dates, the pseudonymous code and the results per measure.
+
+    System operation (no actor): called only by the retention purge, inside its transaction and
+    under the percorso's row lock.
+    """
+    from scarpette.questionnaire.services import anonymised_results
+
+    transmissions = 0
+    for transmission in Transmission.objects.filter(case=case):
+        payload = transmission.payload
+        payload["facts"] = {}
+        payload["question"] = ""
+        payload["results"] = anonymised_results(payload.get("results", []))
+        transmission.payload_json = json.dumps(payload)
+        transmission.save(update_fields=["payload_json"])
+        transmissions += 1
+    TransmissionEvent.objects.filter(transmission__case=case).update(text="")
+    Advice.objects.filter(transmission__case=case).update(text="")
+    messages = ConsultationMessage.objects.filter(consultation__case=case).update(text="")
+    return {"transmissions": transmissions, "messages": messages}

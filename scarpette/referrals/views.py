@@ -35,7 +35,8 @@ def _error(request, exc: ValidationError) -> None:
 
 
 @require_http_methods(["GET"])
-@permission_required(Perm.CASE_VIEW)
+# Her centre, or an administrator under a break-glass grant (the scope decides which).
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def case_inps(request, case_id):
     case = case_get_for_user(user=request.user, public_id=case_id)
     run = case.screenings.order_by("-created_at", "-id").first()

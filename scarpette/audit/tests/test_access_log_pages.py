@@ -17,10 +17,11 @@ def test_referent_sees_who_viewed_a_case(personas, client):
     page = client.get(reverse("cases:case_access_log", kwargs={"public_id": case.public_id}))
     content = page.content.decode()
     assert page.status_code == 200
-    assert "op.a@example.org" in content and "cases.case.viewed" in content
-    assert "op.b@example.org" in content and "cases.case.access_denied" in content
+    assert "op.a@example.org" in content and "Consultazione del percorso" in content
+    assert "op.b@example.org" in content and "Tentativo di accesso negato" in content
+    assert "cases.case." not in content  # actions in words, never the internal code
     centre = client.get(reverse("cases:centre_access_log")).content.decode()
-    assert "cases.case.created" in centre
+    assert "Apertura del percorso" in centre
 
 
 def test_other_centre_events_do_not_appear(personas, client):

@@ -53,11 +53,13 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "cases:case_list": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:case_open": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:centre_access_log": ("get", None, only({"referent_a"}, 200, 403)),
+    # Break-glass: administrators only, and only after re-authentication (302 to the prompt).
+    "cases:break_glass": ("get", None, only({"admin"}, 302, 403)),
     # Explicit permission first (403 outside the centres), then the scope (404 elsewhere).
     "cases:case_detail": (
         "get",
         "case",
-        answers(403, operator_a=200, referent_a=200, operator_b=404),
+        answers(403, operator_a=200, referent_a=200, operator_b=404, admin=404),
     ),
     "cases:case_identity": ("get", "case", only(CENTRE_A, 200, 404)),
     "cases:case_reveal": ("post", "case", only(CENTRE_A, 200, 404)),
@@ -71,6 +73,8 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
         "case",
         {**only(CENTRE_A, 200, 404), "operator_a": 403},
     ),
+    # Her right of access: scope (404), permission (403), then a fresh password (302).
+    "cases:subject_access": ("get", "case", {**only(CENTRE_A, 302, 404), "operator_a": 403}),
     # Staff management
     "accounts:centre_staff": ("get", None, only({"referent_a"}, 200, 403)),
     "accounts:account_active": (
@@ -110,7 +114,7 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "referrals:case_inps": (
         "get",
         "case_id",
-        answers(403, operator_a=200, referent_a=200, operator_b=404),
+        answers(403, operator_a=200, referent_a=200, operator_b=404, admin=404),
     ),
     # Permission first (403), then a fresh password (302 to re-authentication).
     "referrals:transmit": ("post", "case_id", only({"referent_a"}, 302, 403)),
@@ -134,7 +138,7 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "applications:application_list": (
         "get",
         "case_id",
-        answers(403, operator_a=200, referent_a=200, operator_b=404),
+        answers(403, operator_a=200, referent_a=200, operator_b=404, admin=404),
     ),
     "applications:application_detail": ("get", "application", only(CENTRE_A, 200, 404)),
     # The demo's mailbox page exists only in demo mode (the suite runs in test mode).
