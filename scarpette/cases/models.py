@@ -52,6 +52,8 @@ class Case(PublicIdModel, TimestampedModel):
     assigned_to = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="assigned_cases", blank=True
     )
+    # Bumped by every change of status or assignment: the edit forms carry it (no lost update).
+    version = models.PositiveIntegerField(default=0)
 
     objects = CaseQuerySet.as_manager()
 
@@ -92,6 +94,8 @@ class CaseIdentity(TimestampedModel):
     # Comma-separated Channel values, encrypted: even how she may be reached is sensitive.
     safe_channels = EncryptedTextField(_("canali sicuri"))
     safe_times = EncryptedTextField(_("orari sicuri"))
+    # Bumped by every save: the edit form carries it, and a stale form is refused (no lost update).
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("identità")
