@@ -50,6 +50,15 @@ class AlreadySubmitted(Exception):  # noqa: N818 (a condition, not an error)
         self.result_ref = result_ref
 
 
+class AlreadyDone(Exception):  # noqa: N818 (a condition, not an error)
+    """A state transition that has already happened (acknowledged, claimed, closed): nothing is
+    written and nothing is sent again; the message says so in words."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def key_from_request(request) -> str:
     """The key the form carried ('' when absent: the service then refuses with StaleForm)."""
     return request.POST.get(FIELD_NAME, "")
