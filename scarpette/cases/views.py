@@ -153,7 +153,8 @@ def case_identity(request, public_id):
         initial = {f: getattr(identity, f) for f in services.IDENTITY_FIELDS}
         initial["safe_channels"] = identity.safe_channel_list
     version = identity.version if identity is not None else 0
-    form = IdentityForm(request.POST or None, initial=initial)
+    # Bound on every POST, even an empty one: an empty POST must be answered, not shown as a GET.
+    form = IdentityForm(request.POST if request.method == "POST" else None, initial=initial)
     conflict = None
     status = 200
     if request.method == "POST" and form.is_valid():
