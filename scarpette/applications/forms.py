@@ -26,7 +26,8 @@ class ApplicationForm(forms.Form):
     documents_ready = forms.MultipleChoiceField(
         label=_("Documenti pronti"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    status = forms.ChoiceField(label=_("Stato della domanda"))
+    # Not required: a request without it keeps the current status (absent means keep).
+    status = forms.ChoiceField(label=_("Stato della domanda"), required=False)
     submitted_on = forms.DateField(label=_("Presentata il"), required=False, widget=_DateInput())
     channel = forms.CharField(
         label=_("Canale di presentazione"),
