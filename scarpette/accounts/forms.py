@@ -40,6 +40,9 @@ class RoleChangeForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    # An unticked box is absent from a POST: this hidden marker says the box was on the page.
+    ACTIVE_MARKER = "is_active_shown"
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "is_active"]

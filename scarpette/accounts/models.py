@@ -25,6 +25,8 @@ class Organisation(PublicIdModel, TimestampedModel):
     name = models.CharField(_("nome"), max_length=200, unique=True)
     kind = models.CharField(_("tipo"), max_length=32, choices=Kind.choices)
     is_active = models.BooleanField(_("attiva"), default=True)
+    # Bumped by every save: the edit form carries it, and a stale form is refused (no lost update).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -106,6 +108,8 @@ class Membership(TimestampedModel):
     )
     role = models.CharField(_("ruolo"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("attiva"), default=True)
+    # Bumped by every role change: the role form carries it (no lost update).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("appartenenza")

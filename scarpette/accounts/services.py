@@ -23,6 +23,8 @@ from scarpette.accounts.permissions import (
     roles_with,
 )
 from scarpette.audit.services import audit_access_denied, audit_log
+from scarpette.core.conflicts import check_version
+from scarpette.core.idempotency import idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
 
 
@@ -64,9 +66,14 @@ def account_create(
     role: str,
     organisation: Organisation | None,
     base_url: str,
+    idempotency_key: str | None = None,
 ) -> User:
-    """Create a staff account and send the activation link. Permission: platform.account_manage."""
+    """Create a staff account and send the activation link. Permission: platform.account_manage.
+
+    One account and one mail per submitted form (idempotency key).
+    """
     require(actor, Perm.ACCOUNT_MANAGE)
+    claim = idempotency_claim(actor=actor, key=idempotency_key, scope="accounts.user.create")
     _check_role_for_organisation(role, organisation)
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -81,13 +88,20 @@ def account_create(
         detail={"role": role},
     )
     _send_activation(user, base_url)
+    idempotency_result(claim, user)
     return user
 
 
 @transaction.atomic
-def centre_operator_invite(*, actor, email: str, full_name: str, base_url: str) -> User:
-    """A referent invites an operator into her own centre. Permission: centre.staff_manage."""
+def centre_operator_invite(
+    *, actor, email: str, full_name: str, base_url: str, idempotency_key: str | None = None
+) -> User:
+    """A referent invites an operator into her own centre. Permission: centre.staff_manage.
+
+    One account and one mail per submitted form (idempotency key).
+    """
     require(actor, Perm.CENTRE_STAFF_MANAGE)
+    claim = idempotency_claim(actor=actor, key=idempotency_key, scope="accounts.user.invite")
     centre = active_membership(actor).organisation
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -102,6 +116,7 @@ def centre_operator_invite(*, actor, email: str, full_name: str, base_url: str) 
         detail={"role": Role.OPERATRICE},
     )
     _send_activation(user, base_url)
+    idempotency_result(claim, user)
     return user
 
 
@@ -136,17 +151,26 @@ def account_access_denied(*, actor, user_public_id) -> None:
     )
 
 
+def account_get_manageable(*, actor, user_public_id) -> User:
+    """The account if the actor may manage it (User.DoesNotExist otherwise, for a 404)."""
+    with transaction.atomic():
+        return _user_for_manager(actor, user_public_id)
+
+
 @transaction.atomic
 def account_set_active(*, actor, user_public_id, active: bool) -> User:
     """Deactivate or reactivate an account; a deactivated user is refused on her next request.
 
     Permission: platform.account_manage, or centre.staff_manage for her own centre's operators.
     Nobody deactivates herself (a centre must never lose its last referent by mistake).
+    `active` is the target state: asking for the state the account already has writes nothing.
     """
     user = _user_for_manager(actor, user_public_id)
     if user.pk == actor.pk:
         raise ValidationError(_("Non puoi disattivare il tuo stesso account."))
-    if user.is_active and not active:
+    if user.is_active == active:
+        return user
+    if not active:
         user.session_generation += 1  # every session of hers ends at its next request
     user.is_active = active
     user.save(update_fields=["is_active", "session_generation"])
@@ -160,18 +184,29 @@ def account_set_active(*, actor, user_public_id, active: bool) -> User:
 
 
 @transaction.atomic
-def account_change_role(*, actor, user: User, role: str, organisation: Organisation | None) -> User:
+def account_change_role(
+    *,
+    actor,
+    user: User,
+    role: str,
+    organisation: Organisation | None,
+    version: int | None = None,
+) -> User:
     """Change a user's role or organisation; effective on her next request.
 
-    Permission: platform.account_manage. Callers require re-authentication first.
+    Permission: platform.account_manage. Callers require re-authentication first. `version` is
+    the membership's version when the form was loaded (EditConflict if someone changed it since).
     """
     require(actor, Perm.ACCOUNT_MANAGE)
     _check_role_for_organisation(role, organisation)
     if user.pk == actor.pk:
         raise ValidationError(_("Non puoi cambiare il tuo stesso ruolo."))
-    membership, _created = lock(Membership.objects.all()).get_or_create(
+    membership, created = lock(Membership.objects.all()).get_or_create(
         user=user, defaults={"role": role, "organisation": organisation}
     )
+    if not created:
+        check_version(membership, version)
+    membership.version += 1
     before = membership.role
     membership.role = role
     membership.organisation = organisation
@@ -188,12 +223,32 @@ def account_change_role(*, actor, user: User, role: str, organisation: Organisat
 
 
 @transaction.atomic
-def organisation_save(*, actor, organisation: Organisation) -> Organisation:
-    """Create or update an organisation. Permission: platform.organisation_manage."""
+def organisation_save(
+    *,
+    actor,
+    organisation: Organisation,
+    version: int | None = None,
+    idempotency_key: str | None = None,
+) -> Organisation:
+    """Create or update an organisation. Permission: platform.organisation_manage.
+
+    A creation is claimed by the form's key (one organisation per submitted form); an update
+    checks `version` under the row lock (EditConflict carries the stored organisation).
+    """
     require(actor, Perm.ORGANISATION_MANAGE)
     created = organisation.pk is None
+    claim = None
+    if created:
+        claim = idempotency_claim(
+            actor=actor, key=idempotency_key, scope="accounts.organisation.create"
+        )
+    else:
+        stored = lock(Organisation.objects.filter(pk=organisation.pk)).get()
+        check_version(stored, version)
+        organisation.version = stored.version + 1
     organisation.full_clean()
     organisation.save()
+    idempotency_result(claim, organisation)
     audit_log(
         actor=actor,
         action="accounts.organisation.created" if created else "accounts.organisation.updated",

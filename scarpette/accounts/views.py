@@ -22,6 +22,13 @@ from scarpette.accounts.forms import (
 )
 from scarpette.accounts.models import Organisation, User
 from scarpette.accounts.permissions import Perm, role_has
+from scarpette.core.conflicts import CONFLICT_MESSAGE, EditConflict, version_from_request
+from scarpette.core.idempotency import (
+    DUPLICATE_MESSAGE,
+    AlreadySubmitted,
+    StaleForm,
+    key_from_request,
+)
 from scarpette.core.pagination import paginate
 
 
@@ -44,7 +51,11 @@ def centre_staff(request):
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 base_url=services.site_base_url(request),
+                idempotency_key=key_from_request(request),
             )
+        except AlreadySubmitted:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect("accounts:centre_staff")
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -65,11 +76,17 @@ def centre_staff(request):
 
 @require_POST
 def account_toggle_active(request, public_id):
+    # The target state is explicit: a request without it (or with anything but 0/1) changes
+    # nothing, rather than reading "absent" as "deactivate".
+    target = request.POST.get("active")
     try:
+        if target not in ("0", "1"):
+            services.account_get_manageable(actor=request.user, user_public_id=public_id)
+            raise ValidationError(
+                _("Richiesta incompleta: nessuna modifica. Ricarica la pagina e riprova.")
+            )
         user = services.account_set_active(
-            actor=request.user,
-            user_public_id=public_id,
-            active=request.POST.get("active") == "1",
+            actor=request.user, user_public_id=public_id, active=target == "1"
         )
     except User.DoesNotExist as exc:
         # Another centre's account (or none): the same 404, and the attempt in the log.
@@ -115,7 +132,11 @@ def account_create(request):
                 role=form.cleaned_data["role"],
                 organisation=form.cleaned_data["organisation"],
                 base_url=services.site_base_url(request),
+                idempotency_key=key_from_request(request),
             )
+        except AlreadySubmitted:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect("accounts:account_list")
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -138,21 +159,39 @@ def account_role(request, public_id):
         if membership and membership.organisation
         else None,
     }
+    version = membership.version if membership else 0
     form = RoleChangeForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
+            posted_version = version_from_request(request)
+            if posted_version is None:
+                raise StaleForm
             services.account_change_role(
                 actor=request.user,
                 user=account,
                 role=form.cleaned_data["role"],
                 organisation=form.cleaned_data["organisation"],
+                version=posted_version,
             )
+        except EditConflict as exc:
+            form.add_error(None, CONFLICT_MESSAGE)
+            version = exc.current.version
+            conflict = [
+                (_("Ruolo"), exc.current.get_role_display()),
+                (_("Ente"), exc.current.organisation.name if exc.current.organisation else "—"),
+            ]
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Ruolo aggiornato."))
             return redirect("accounts:account_list")
-    return render(request, "accounts/account_role.html", {"form": form, "account": account})
+    return render(
+        request,
+        "accounts/account_role.html",
+        {"form": form, "account": account, "version": version, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @require_http_methods(["GET"])
@@ -173,11 +212,51 @@ def organisation_edit(request, public_id=None):
             )
         except Organisation.DoesNotExist as exc:
             raise Http404 from exc
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    data = request.POST or None
+    if data is not None and organisation.pk and OrganisationForm.ACTIVE_MARKER not in data:
+        # The "active" box was not on the page that sent this: absent means keep, not "off".
+        data = data.copy()
+        if organisation.is_active:
+            data["is_active"] = "on"
+    version = organisation.version
+    form = OrganisationForm(data, instance=organisation)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.organisation_save(actor=request.user, organisation=form.instance)
-        messages.success(request, _("Ente salvato."))
-        return redirect("accounts:organisation_list")
+        try:
+            posted_version = version_from_request(request) if organisation.pk else None
+            if organisation.pk and posted_version is None:
+                raise StaleForm
+            services.organisation_save(
+                actor=request.user,
+                organisation=form.instance,
+                version=posted_version,
+                idempotency_key=key_from_request(request),
+            )
+        except AlreadySubmitted:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect("accounts:organisation_list")
+        except EditConflict as exc:
+            form.add_error(None, CONFLICT_MESSAGE)
+            version = exc.current.version
+            conflict = [
+                (_("Nome"), exc.current.name),
+                (_("Tipo"), exc.current.get_kind_display()),
+                (_("Attivo"), _("Sì") if exc.current.is_active else _("No")),
+            ]
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Ente salvato."))
+            return redirect("accounts:organisation_list")
     return render(
-        request, "accounts/organisation_form.html", {"form": form, "organisation": organisation}
+        request,
+        "accounts/organisation_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "version": version,
+            "conflict": conflict,
+            "active_marker": OrganisationForm.ACTIVE_MARKER,
+        },
+        status=409 if conflict else 200,
     )

@@ -26,7 +26,8 @@ class ApplicationForm(forms.Form):
     documents_ready = forms.MultipleChoiceField(
         label=_("Documenti pronti"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    status = forms.ChoiceField(label=_("Stato della domanda"))
+    # Not required: a request without it keeps the current status (absent means keep).
+    status = forms.ChoiceField(label=_("Stato della domanda"), required=False)
     submitted_on = forms.DateField(label=_("Presentata il"), required=False, widget=_DateInput())
     channel = forms.CharField(
         label=_("Canale di presentazione"),
@@ -85,8 +86,15 @@ class ApplicationForm(forms.Form):
             c for c in Application.Status.choices if values.index(c[0]) >= current
         ]
 
+    # Unticked boxes are absent from a POST: this hidden marker says the checklist was on the page.
+    DOCUMENTS_MARKER = "documents_ready_shown"
+
     def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
+        """Only the fields the request carried: an absent field keeps its stored value."""
+        present = {name for name in self.fields if name in self.data}
+        if self.DOCUMENTS_MARKER in self.data:
+            present.add("documents_ready")
+        data = {name: value for name, value in self.cleaned_data.items() if name in present}
         if "documents_ready" in data:
             data["documents_ready"] = [int(i) for i in data["documents_ready"]]
         return data

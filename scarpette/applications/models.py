@@ -63,6 +63,8 @@ class Application(PublicIdModel, TimestampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Bumped by every update: the form carries it, and a stale form is refused (no lost update).
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("domanda")

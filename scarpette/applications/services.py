@@ -20,6 +20,8 @@ from scarpette.applications.models import Application, ApplicationEvent, Deadlin
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
 from scarpette.cases.services import case_lock
+from scarpette.core.conflicts import check_version
+from scarpette.core.idempotency import idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
 from scarpette.screening.facts import MEASURE_IDS
 
@@ -56,13 +58,18 @@ def _latest_run(case: Case):
 
 
 @transaction.atomic
-def application_start(*, actor, case: Case, measure: str) -> Application:
+def application_start(
+    *, actor, case: Case, measure: str, idempotency_key: str | None = None
+) -> Application:
     """Start (or return the existing) application for one measure of a percorso.
 
     Permission: case.application_manage, on a percorso of the actor's centre. Idempotent: one
     application per (percorso, measure); only a new one writes an event and an audit record.
     """
     require(actor, Perm.CASE_APPLICATION_MANAGE)
+    claim = idempotency_claim(
+        actor=actor, key=idempotency_key, scope="applications.application.start"
+    )
     case = _visible_case(actor, case, lock=True)
     if measure not in MEASURE_IDS:
         raise ValidationError({"measure": _("Misura non valida.")})
@@ -80,6 +87,7 @@ def application_start(*, actor, case: Case, measure: str) -> Application:
             organisation_id=case.centre_id,
             detail={"case": str(case.public_id), "measure": measure},
         )
+    idempotency_result(claim, application)
     return application
 
 
@@ -188,12 +196,16 @@ def _clean(application: Application, data: dict, today: date) -> dict:
 
 
 @transaction.atomic
-def application_update(*, actor, application: Application, data: dict) -> Application:
+def application_update(
+    *, actor, application: Application, data: dict, version: int | None = None
+) -> Application:
     """Record the documents ready and the next step of an application (status only moves forward).
 
     Permission: case.application_manage, on a percorso of the actor's centre. Raises
     ValidationError keyed by field. Writes a timeline event when the status changes and one audit
     record naming the changed fields (never their values: a protocol number identifies her).
+    Fields absent from `data` keep their value; `version` is the application's version when the
+    form was loaded (EditConflict, nothing saved, if someone saved in between).
     """
     require(actor, Perm.CASE_APPLICATION_MANAGE)
     visible = Case.objects.visible_to(actor)
@@ -204,12 +216,14 @@ def application_update(*, actor, application: Application, data: dict) -> Applic
     )
     if application is None:
         raise PermissionDenied
+    check_version(application, version)
     values = _clean(application, data, timezone.localdate())
     changed = [f for f, v in values.items() if getattr(application, f) != v]
     if not changed:
         return application
     for field in changed:
         setattr(application, field, values[field])
+    application.version += 1
     application.save()
     if "status" in changed:
         ApplicationEvent.objects.create(

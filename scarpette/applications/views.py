@@ -14,6 +14,13 @@ from scarpette.accounts.permissions import Perm, require
 from scarpette.applications import selectors, services
 from scarpette.applications.forms import ApplicationForm, StartForm
 from scarpette.cases.selectors import case_get_for_user
+from scarpette.core.conflicts import CONFLICT_MESSAGE, EditConflict, version_from_request
+from scarpette.core.idempotency import (
+    DUPLICATE_MESSAGE,
+    AlreadySubmitted,
+    StaleForm,
+    key_from_request,
+)
 
 
 def _list_context(case, **extra) -> dict:
@@ -38,9 +45,19 @@ def application_list(request, case_id):
         require(request.user, Perm.CASE_APPLICATION_MANAGE)
         form = StartForm(request.POST)
         if form.is_valid():
-            application = services.application_start(
-                actor=request.user, case=case, measure=form.cleaned_data["measure"]
-            )
+            try:
+                application = services.application_start(
+                    actor=request.user,
+                    case=case,
+                    measure=form.cleaned_data["measure"],
+                    idempotency_key=key_from_request(request),
+                )
+            except AlreadySubmitted as done:
+                messages.info(request, DUPLICATE_MESSAGE)
+                return redirect("applications:application_detail", public_id=done.result_ref)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("applications:application_list", case_id=case.public_id)
             return redirect("applications:application_detail", public_id=application.public_id)
         messages.error(request, _("Misura non valida."))
         return render(
@@ -51,6 +68,20 @@ def application_list(request, case_id):
     return render(request, "applications/application_list.html", _list_context(case))
 
 
+def _application_values(application) -> list[tuple[str, str]]:
+    """The stored application in words (shown next to the form on a conflict)."""
+    rows = [(_("Stato"), application.get_status_display())]
+    for field in services.STEP_FIELDS:
+        model_field = application._meta.get_field(field)
+        value = getattr(application, field)
+        if model_field.choices and value:
+            value = getattr(application, f"get_{field}_display")()
+        elif hasattr(value, "strftime"):
+            value = value.strftime("%d/%m/%Y")
+        rows.append((str(model_field.verbose_name).capitalize(), value or "—"))
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 def application_detail(request, public_id):
     """One application: the document checklist, the current step and the timeline."""
@@ -58,20 +89,36 @@ def application_detail(request, public_id):
     documents = selectors.application_documents(application=application)
     form = ApplicationForm(request.POST or None, application=application, documents=documents)
     status = 200
+    version = application.version
+    conflict = None
     if request.method == "POST":
         require(request.user, Perm.CASE_APPLICATION_MANAGE)
         if form.is_valid():
             try:
+                posted_version = version_from_request(request)
+                if posted_version is None:
+                    raise StaleForm
                 services.application_update(
-                    actor=request.user, application=application, data=form.service_data()
+                    actor=request.user,
+                    application=application,
+                    data=form.service_data(),
+                    version=posted_version,
                 )
+            except EditConflict as exc:
+                # Nothing saved: her typed values stay in the form, the stored ones beside them.
+                form.add_error(None, CONFLICT_MESSAGE)
+                version = exc.current.version
+                conflict = _application_values(exc.current)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                if not hasattr(exc, "error_dict"):
+                    form.add_error(None, exc.messages)
+                else:
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(request, _("Domanda aggiornata."))
                 return redirect("applications:application_detail", public_id=application.public_id)
-        status = 400
+        status = 409 if conflict else 400
     return render(
         request,
         "applications/application_detail.html",
@@ -81,6 +128,9 @@ def application_detail(request, public_id):
             "documents": documents,
             "form": form,
             "events": application.events.select_related("actor"),
+            "version": version,
+            "conflict": conflict,
+            "documents_marker": ApplicationForm.DOCUMENTS_MARKER,
         },
         status=status,
     )

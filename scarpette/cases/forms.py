@@ -83,9 +83,18 @@ class IdentityForm(forms.Form):
             raise forms.ValidationError(_("Inserisci un numero di telefono valido."))
         return value
 
+    # Unticked boxes are absent from a POST by HTML nature: this hidden marker says the group of
+    # safe channels was on the page, so "none ticked" means "clear", not "not sent".
+    CHANNELS_MARKER = "safe_channels_shown"
+
     def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["safe_channels"] = ",".join(data["safe_channels"])
+        """Only the fields the request carried: an absent field keeps its stored value."""
+        present = {name for name in self.fields if name in self.data}
+        if self.CHANNELS_MARKER in self.data:
+            present.add("safe_channels")
+        data = {name: value for name, value in self.cleaned_data.items() if name in present}
+        if "safe_channels" in data:
+            data["safe_channels"] = ",".join(data["safe_channels"])
         return data
 
 

@@ -63,6 +63,8 @@ class Case(PublicIdModel, TimestampedModel):
     # Set by the retention purge: identity, notes and free text are gone; code, dates, statuses
     # and outcomes stay for statistics. A set value makes the purge skip the percorso.
     anonymised_at = models.DateTimeField(_("anonimizzato il"), null=True, blank=True)
+    # Bumped by every change of status or assignment: the edit forms carry it (no lost update).
+    version = models.PositiveIntegerField(default=0)
 
     objects = CaseQuerySet.as_manager()
 
@@ -143,6 +145,8 @@ class CaseIdentity(TimestampedModel):
     # Comma-separated Channel values, encrypted: even how she may be reached is sensitive.
     safe_channels = EncryptedTextField(_("canali sicuri"))
     safe_times = EncryptedTextField(_("orari sicuri"))
+    # Bumped by every save: the edit form carries it, and a stale form is refused (no lost update).
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("identità")

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case, CaseIdentity, CaseNote
+from scarpette.core.locking import lock
 
 PURGE_ACTOR = "retention_purge"
 
@@ -97,7 +98,7 @@ def retention_purge(
     while True:
         with transaction.atomic():
             # Locked and re-filtered: two purges at once anonymise each percorso once.
-            batch = list(expired_cases(today=today).select_for_update().order_by("id")[:batch_size])
+            batch = list(lock(expired_cases(today=today)).order_by("id")[:batch_size])
             for case in batch:
                 counts = _anonymise(case)
                 for kind, n in counts.items():

@@ -26,7 +26,9 @@ from scarpette.cases.models import (
     new_case_code,
 )
 from scarpette.cases.selectors import centre_staff_for_user
+from scarpette.core.conflicts import check_version
 from scarpette.core.crypto import blind_index
+from scarpette.core.idempotency import idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
 from scarpette.core.validators import normalise_tax_code, validate_tax_code
 
@@ -59,12 +61,14 @@ def _event(case: Case, actor, kind: str, value: str = "") -> None:
 
 
 @transaction.atomic
-def case_open(*, actor, opened_on=None, assigned=()) -> Case:
+def case_open(*, actor, opened_on=None, assigned=(), idempotency_key: str | None = None) -> Case:
     """Open a percorso in the actor's centre under a fresh pseudonymous code.
 
     Permission: case.create. The centre is always the actor's own (never taken from input).
+    One percorso per submitted form (idempotency key, see core/idempotency.py).
     """
     require(actor, Perm.CASE_CREATE)
+    claim = idempotency_claim(actor=actor, key=idempotency_key, scope="cases.case.open")
     membership = active_membership(actor)
     staff = set(centre_staff_for_user(user=actor).values_list("pk", flat=True))
     if any(user.pk not in staff for user in assigned):
@@ -86,35 +90,47 @@ def case_open(*, actor, opened_on=None, assigned=()) -> Case:
     case.assigned_to.set(assigned or [actor])
     _event(case, actor, CaseEvent.Kind.OPENED)
     _audit(actor, "cases.case.created", case)
+    idempotency_result(claim, case)
     return case
 
 
 @transaction.atomic
-def case_set_status(*, actor, case: Case, status: str) -> Case:
-    """Suspend, close or reopen. Permission: case.edit."""
+def case_set_status(*, actor, case: Case, status: str, version: int | None = None) -> Case:
+    """Suspend, close or reopen. Permission: case.edit.
+
+    `version` is the percorso's version when the form was loaded (EditConflict if it moved).
+    """
     require(actor, Perm.CASE_EDIT)
     case = case_lock(actor=actor, case=case)
     if status not in Case.Status.values:
         raise ValidationError(_("Stato non valido."))
+    check_version(case, version)
     if status == case.status:
         return case
     case.status = status
     case.closed_on = timezone.localdate() if status == Case.Status.CLOSED else None
-    case.save(update_fields=["status", "closed_on", "updated_at"])
+    case.version += 1
+    case.save(update_fields=["status", "closed_on", "version", "updated_at"])
     _event(case, actor, CaseEvent.Kind.STATUS_CHANGED, status)
     _audit(actor, "cases.case.status_changed", case, status=status)
     return case
 
 
 @transaction.atomic
-def case_set_assigned(*, actor, case: Case, assigned) -> Case:
-    """Choose the operators who follow the percorso. Permission: case.edit; own centre only."""
+def case_set_assigned(*, actor, case: Case, assigned, version: int | None = None) -> Case:
+    """Choose the operators who follow the percorso. Permission: case.edit; own centre only.
+
+    `version` is the percorso's version when the form was loaded (EditConflict if it moved).
+    """
     require(actor, Perm.CASE_EDIT)
     case = case_lock(actor=actor, case=case)
     staff = set(centre_staff_for_user(user=actor).values_list("pk", flat=True))
     if not assigned or any(user.pk not in staff for user in assigned):
         raise ValidationError(_("Scegliere almeno un'operatrice del proprio centro."))
+    check_version(case, version)
     case.assigned_to.set(assigned)
+    case.version += 1
+    case.save(update_fields=["version", "updated_at"])
     _event(case, actor, CaseEvent.Kind.ASSIGNMENT_CHANGED)
     _audit(
         actor,
@@ -126,21 +142,28 @@ def case_set_assigned(*, actor, case: Case, assigned) -> Case:
 
 
 @transaction.atomic
-def case_update_identity(*, actor, case: Case, data: dict) -> CaseIdentity:
-    """Store her identity, encrypted; an empty value erases that field. Permission: case.edit.
+def case_update_identity(
+    *, actor, case: Case, data: dict, version: int | None = None
+) -> CaseIdentity:
+    """Store her identity, encrypted. Permission: case.edit.
 
-    The audit event names the fields that changed, never their values.
+    Only the fields present in `data` change: an absent field keeps its value, an empty one
+    erases it (clearing is an explicit choice). `version` is the identity's version when the form
+    was loaded: if someone saved in between, nothing is saved and EditConflict carries the
+    stored identity. The audit event names the fields that changed, never their values.
     """
     require(actor, Perm.CASE_EDIT)
     case = case_lock(actor=actor, case=case)
     identity, _created = CaseIdentity.objects.get_or_create(case=case)
-    tax_code = normalise_tax_code(data.get("tax_code", "") or "")
-    if tax_code:
-        validate_tax_code(tax_code)
-    data = {**data, "tax_code": tax_code}
+    check_version(identity, version)
+    data = {field: data[field] for field in IDENTITY_FIELDS if field in data}
+    if "tax_code" in data:
+        data["tax_code"] = normalise_tax_code(data["tax_code"] or "")
+        if data["tax_code"]:
+            validate_tax_code(data["tax_code"])
     changed = []
-    for field in IDENTITY_FIELDS:
-        value = (data.get(field) or "").strip()
+    for field, raw in data.items():
+        value = (raw or "").strip()
         if getattr(identity, field) != value:
             setattr(identity, field, value)
             changed.append(field)
@@ -151,6 +174,7 @@ def case_update_identity(*, actor, case: Case, data: dict) -> CaseIdentity:
         if identity.tax_code
         else ""
     )
+    identity.version += 1
     identity.save()
     _event(case, actor, CaseEvent.Kind.IDENTITY_UPDATED)
     _audit(actor, "cases.identity.updated", case, fields=changed)
@@ -171,28 +195,37 @@ def case_reveal_identity(*, actor, case: Case) -> CaseIdentity | None:
 
 
 @transaction.atomic
-def case_add_note(*, actor, case: Case, text: str) -> CaseNote:
-    """Add an encrypted note. Permission: case.note_write. The audit holds no text."""
+def case_add_note(*, actor, case: Case, text: str, idempotency_key: str | None = None) -> CaseNote:
+    """Add an encrypted note. Permission: case.note_write. The audit holds no text.
+
+    One note per submitted form (idempotency key).
+    """
     require(actor, Perm.CASE_NOTE_WRITE)
     text = text.strip()
     if not text:
         raise ValidationError(_("La nota è vuota."))
+    claim = idempotency_claim(actor=actor, key=idempotency_key, scope="cases.note.add")
     case = case_lock(actor=actor, case=case)
     note = CaseNote.objects.create(case=case, author=actor, text=text)
     _event(case, actor, CaseEvent.Kind.NOTE_ADDED)
     _audit(actor, "cases.note.created", case, note=str(note.public_id))
+    idempotency_result(claim, note)
     return note
 
 
 @transaction.atomic
-def consent_record(*, actor, case: Case, purpose: str) -> Consent:
+def consent_record(
+    *, actor, case: Case, purpose: str, idempotency_key: str | None = None
+) -> Consent:
     """Record that she consents to one purpose, under the current information notice.
 
-    Permission: case.consent_manage. Idempotent: a consent already in force is returned as is.
+    Permission: case.consent_manage. Idempotent: a consent already in force is returned as is,
+    and a form sent twice is refused by its key.
     """
     require(actor, Perm.CASE_CONSENT_MANAGE)
     if purpose not in Consent.Purpose.values:
         raise ValidationError(_("Finalità non valida."))
+    idempotency_claim(actor=actor, key=idempotency_key, scope="cases.consent.give")
     case = case_lock(actor=actor, case=case)
     existing = case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).first()
     if existing is not None:
@@ -216,10 +249,16 @@ CONSENT_WITHDRAWAL_HOOKS: list = []
 
 
 @transaction.atomic
-def consent_withdraw(*, actor, case: Case, purpose: str) -> None:
+def consent_withdraw(
+    *, actor, case: Case, purpose: str, idempotency_key: str | None = None
+) -> None:
     """Withdraw her consent for one purpose; the record stays, dated, and what was shared under
-    it is withdrawn too (CONSENT_WITHDRAWAL_HOOKS). Permission: case.consent_manage."""
+    it is withdrawn too (CONSENT_WITHDRAWAL_HOOKS). Permission: case.consent_manage.
+
+    Idempotent by state (nothing in force, nothing written) and by the form's key.
+    """
     require(actor, Perm.CASE_CONSENT_MANAGE)
+    idempotency_claim(actor=actor, key=idempotency_key, scope="cases.consent.withdraw")
     case = case_lock(actor=actor, case=case)
     updated = case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawn_by=actor
@@ -252,7 +291,7 @@ def break_glass_open(*, actor, code: str, reason: str) -> BreakGlassGrant:
             }
         )
     code = (code or "").strip().upper()
-    case = Case.objects.select_for_update().filter(code=code).first()
+    case = lock(Case.objects.filter(code=code)).first()
     if case is None:
         raise ValidationError({"code": _("Nessun percorso ha questo codice.")})
     existing = BreakGlassGrant.objects.active().filter(admin=actor, case=case).first()

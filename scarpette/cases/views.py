@@ -26,7 +26,14 @@ from scarpette.cases.forms import (
     NoteForm,
     StatusForm,
 )
-from scarpette.cases.models import Consent
+from scarpette.cases.models import CaseIdentity, Consent
+from scarpette.core.conflicts import CONFLICT_MESSAGE, EditConflict, version_from_request
+from scarpette.core.idempotency import (
+    DUPLICATE_MESSAGE,
+    AlreadySubmitted,
+    StaleForm,
+    key_from_request,
+)
 from scarpette.core.pagination import paginate
 
 
@@ -59,13 +66,23 @@ def case_open(request):
         request.POST or None, staff=staff, initial={"opened_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        case = services.case_open(
-            actor=request.user,
-            opened_on=form.cleaned_data["opened_on"],
-            assigned=list(form.cleaned_data["assigned"]),
-        )
-        messages.success(request, _("Percorso aperto con codice %(code)s.") % {"code": case.code})
-        return redirect("cases:case_detail", public_id=case.public_id)
+        try:
+            case = services.case_open(
+                actor=request.user,
+                opened_on=form.cleaned_data["opened_on"],
+                assigned=list(form.cleaned_data["assigned"]),
+                idempotency_key=key_from_request(request),
+            )
+        except AlreadySubmitted as done:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect("cases:case_detail", public_id=done.result_ref)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request, _("Percorso aperto con codice %(code)s.") % {"code": case.code}
+            )
+            return redirect("cases:case_detail", public_id=case.public_id)
     return render(request, "cases/case_open.html", {"form": form})
 
 
@@ -120,6 +137,20 @@ def case_reveal(request, public_id):
     )
 
 
+def _identity_values(identity) -> list[tuple[str, str]]:
+    """The stored identity in words, field by field (shown next to the form on a conflict)."""
+    channels = dict(CaseIdentity.Channel.choices)
+    rows = []
+    for field in services.IDENTITY_FIELDS:
+        label = IdentityForm.base_fields[field].label
+        if field == "safe_channels":
+            value = ", ".join(str(channels.get(c, "")) for c in identity.safe_channel_list)
+        else:
+            value = getattr(identity, field)
+        rows.append((label, value or "—"))
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 def case_identity(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
@@ -129,24 +160,85 @@ def case_identity(request, public_id):
     if identity is not None:
         initial = {f: getattr(identity, f) for f in services.IDENTITY_FIELDS}
         initial["safe_channels"] = identity.safe_channel_list
-    form = IdentityForm(request.POST or None, initial=initial)
+    version = identity.version if identity is not None else 0
+    # Bound on every POST, even an empty one: an empty POST must be answered, not shown as a GET.
+    form = IdentityForm(request.POST if request.method == "POST" else None, initial=initial)
+    conflict = None
+    status = 200
     if request.method == "POST" and form.is_valid():
+        posted_version = version_from_request(request)
         try:
-            services.case_update_identity(actor=request.user, case=case, data=form.service_data())
+            if posted_version is None:
+                raise StaleForm
+            services.case_update_identity(
+                actor=request.user, case=case, data=form.service_data(), version=posted_version
+            )
+        except EditConflict as exc:
+            # Nothing saved: her typed values stay in the form, the stored ones are shown
+            # beside them, and the form now carries the current version.
+            conflict = _identity_values(exc.current)
+            version = exc.current.version
+            form.add_error(None, CONFLICT_MESSAGE)
+            status = 409
         except ValidationError as exc:
-            form.add_error("tax_code", exc.messages)
+            form.add_error(None if exc.code == "stale_form" else "tax_code", exc.messages)
         else:
             messages.success(request, _("Dati identificativi salvati."))
             return redirect("cases:case_detail", public_id=case.public_id)
-    return render(request, "cases/case_identity.html", {"case": case, "form": form})
+    return render(
+        request,
+        "cases/case_identity.html",
+        {
+            "case": case,
+            "form": form,
+            "version": version,
+            "conflict": conflict,
+            "channels_marker": IdentityForm.CHANNELS_MARKER,
+        },
+        status=status,
+    )
+
+
+def _case_edit(request, case, form, form_key: str, apply) -> object:
+    """Run one edit of the percorso (status, assignment) with its version check.
+
+    On a conflict nothing is saved and the page is shown again with her choice in the form and
+    the current values on the page (409); a form without a version asks to reload the page.
+    """
+    version = version_from_request(request)
+    if version is None:
+        messages.error(request, StaleForm().messages[0])
+        return redirect("cases:case_detail", public_id=case.public_id)
+    try:
+        apply(version)
+    except EditConflict as exc:
+        messages.error(request, CONFLICT_MESSAGE)
+        return render(
+            request,
+            "cases/case_detail.html",
+            _detail_context(request, exc.current, **{form_key: form}),
+            status=409,
+        )
+    return None
 
 
 @require_POST
 def case_status(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    require(request.user, Perm.CASE_EDIT)  # scope first (404), then the action (403)
     form = StatusForm(request.POST)
     if form.is_valid():
-        services.case_set_status(actor=request.user, case=case, status=form.cleaned_data["status"])
+        refused = _case_edit(
+            request,
+            case,
+            form,
+            "status_form",
+            lambda version: services.case_set_status(
+                actor=request.user, case=case, status=form.cleaned_data["status"], version=version
+            ),
+        )
+        if refused is not None:
+            return refused
         messages.success(request, _("Stato aggiornato."))
     else:
         messages.error(request, _("Scegli uno stato valido."))
@@ -156,11 +248,23 @@ def case_status(request, public_id):
 @require_POST
 def case_assign(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    require(request.user, Perm.CASE_EDIT)  # scope first (404), then the action (403)
     form = AssignForm(request.POST, staff=selectors.centre_staff_for_user(user=request.user))
     if form.is_valid():
-        services.case_set_assigned(
-            actor=request.user, case=case, assigned=list(form.cleaned_data["assigned"])
+        refused = _case_edit(
+            request,
+            case,
+            form,
+            "assign_form",
+            lambda version: services.case_set_assigned(
+                actor=request.user,
+                case=case,
+                assigned=list(form.cleaned_data["assigned"]),
+                version=version,
+            ),
         )
+        if refused is not None:
+            return refused
         messages.success(request, _("Assegnazione aggiornata."))
     else:
         messages.error(request, _("Scegli almeno un'operatrice."))
@@ -172,9 +276,21 @@ def case_note(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.case_add_note(actor=request.user, case=case, text=form.cleaned_data["text"])
-        messages.success(request, _("Nota aggiunta."))
-        return redirect("cases:case_detail", public_id=case.public_id)
+        try:
+            services.case_add_note(
+                actor=request.user,
+                case=case,
+                text=form.cleaned_data["text"],
+                idempotency_key=key_from_request(request),
+            )
+        except AlreadySubmitted:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect("cases:case_detail", public_id=case.public_id)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Nota aggiunta."))
+            return redirect("cases:case_detail", public_id=case.public_id)
     return render(
         request,
         "cases/case_detail.html",
@@ -188,8 +304,19 @@ def consent_give(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
     form = ConsentForm(request.POST)
     if form.is_valid():
-        services.consent_record(actor=request.user, case=case, purpose=form.cleaned_data["purpose"])
-        messages.success(request, _("Consenso registrato."))
+        try:
+            services.consent_record(
+                actor=request.user,
+                case=case,
+                purpose=form.cleaned_data["purpose"],
+                idempotency_key=key_from_request(request),
+            )
+        except AlreadySubmitted:
+            messages.info(request, DUPLICATE_MESSAGE)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Consenso registrato."))
     else:
         messages.error(request, _("Finalità non valida."))
     return redirect("cases:case_detail", public_id=case.public_id)
@@ -200,10 +327,19 @@ def consent_withdraw(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
     form = ConsentForm(request.POST)
     if form.is_valid():
-        services.consent_withdraw(
-            actor=request.user, case=case, purpose=form.cleaned_data["purpose"]
-        )
-        messages.success(request, _("Consenso revocato."))
+        try:
+            services.consent_withdraw(
+                actor=request.user,
+                case=case,
+                purpose=form.cleaned_data["purpose"],
+                idempotency_key=key_from_request(request),
+            )
+        except AlreadySubmitted:
+            messages.info(request, DUPLICATE_MESSAGE)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Consenso revocato."))
     else:
         messages.error(request, _("Finalità non valida."))
     return redirect("cases:case_detail", public_id=case.public_id)

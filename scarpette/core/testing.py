@@ -90,3 +90,10 @@ def totp_code(user: User, step_offset: int = 0) -> str:
     stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
     secret = get_adapter().decrypt(stored)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + step_offset))
+
+
+def keyed(data: dict | None = None, key: str | None = None) -> dict:
+    """Form data as the rendered page sends it: with its idempotency key (a fresh one)."""
+    import uuid
+
+    return {**(data or {}), "idempotency_key": key or str(uuid.uuid4())}

@@ -19,6 +19,7 @@ from django.utils import timezone
 from scarpette.accounts.permissions import Perm, has_perm
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
+from scarpette.core.locking import lock
 from scarpette.questionnaire.models import PageDraft, QuestionnaireSession
 
 DRAFT_HOURS = 24
@@ -104,9 +105,11 @@ def draft_restore(
     ):
         return None
     draft = (
-        PageDraft.objects.select_for_update()
-        .filter(session=session, expires_at__gt=now)
-        .filter(Q(owner=actor) | Q(owner__isnull=True, pk__in=kept_ids))
+        lock(
+            PageDraft.objects.filter(session=session, expires_at__gt=now).filter(
+                Q(owner=actor) | Q(owner__isnull=True, pk__in=kept_ids)
+            )
+        )
         .order_by("-created_at", "-id")
         .first()
     )

@@ -23,6 +23,7 @@ from scarpette.accounts.permissions import Perm, require
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
 from scarpette.cases.services import case_lock
+from scarpette.core.idempotency import AlreadyDone, idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.drafts import draft_discard
@@ -78,12 +79,14 @@ def definition_of(version: FormVersion):
 
 
 @transaction.atomic
-def form_version_upload(*, actor, data: bytes) -> FormVersion:
+def form_version_upload(*, actor, data: bytes, idempotency_key: str | None = None) -> FormVersion:
     """Store an uploaded .xlsx as a draft after validation (pyxform + fact mapping).
 
     Permission: platform.questionnaire_manage. Raises ValidationError listing every problem.
+    One upload per submitted form (idempotency key).
     """
     require(actor, Perm.QUESTIONNAIRE_MANAGE)
+    claim = idempotency_claim(actor=actor, key=idempotency_key, scope="questionnaire.form.upload")
     try:
         rows = xlsform.rows_from_workbook(data)
     except xlsform.FormError as exc:
@@ -112,6 +115,7 @@ def form_version_upload(*, actor, data: bytes) -> FormVersion:
         uploaded_by=actor,
     )
     audit_log(actor=actor, action="questionnaire.form.uploaded", obj=version)
+    idempotency_result(claim, version)
     return version
 
 
@@ -120,6 +124,8 @@ def form_version_publish(*, actor, version: FormVersion) -> FormVersion:
     """Publish a validated draft: new sessions use it; existing answers keep their version."""
     require(actor, Perm.QUESTIONNAIRE_MANAGE)
     version = lock(FormVersion.objects.filter(pk=version.pk)).get()
+    if version.status == FormVersion.Status.PUBLISHED:
+        raise AlreadyDone(_("Questa versione è già pubblicata."))
     errors = xlsform.validate(xlsform.FormRows.from_dict(version.rows))
     if errors:
         raise ValidationError(errors)
@@ -134,9 +140,15 @@ def form_version_publish(*, actor, version: FormVersion) -> FormVersion:
 
 
 @transaction.atomic
-def session_start(*, actor, case: Case, mode: str, language: str) -> QuestionnaireSession:
-    """Start a questionnaire for a percorso. Permission: case.edit, her own centre."""
+def session_start(
+    *, actor, case: Case, mode: str, language: str, idempotency_key: str | None = None
+) -> QuestionnaireSession:
+    """Start a questionnaire for a percorso. Permission: case.edit, her own centre.
+
+    One session per submitted form (idempotency key).
+    """
     require(actor, Perm.CASE_EDIT)
+    claim = idempotency_claim(actor=actor, key=idempotency_key, scope="questionnaire.session.start")
     case = case_lock(actor=actor, case=case)
     form = form_current()
     definition = definition_of(form)
@@ -156,6 +168,7 @@ def session_start(*, actor, case: Case, mode: str, language: str) -> Questionnai
         organisation_id=case.centre_id,
         detail={"session": str(session.public_id), "mode": mode, "language": language},
     )
+    idempotency_result(claim, session)
     return session
 
 
@@ -319,8 +332,11 @@ def session_reopen(*, actor, session: QuestionnaireSession, page: int) -> Questi
 
 
 @transaction.atomic
-def session_rerun(*, actor, session: QuestionnaireSession, today=None) -> ScreeningRun:
-    """Screen the same answers again (new rules, or a new date)."""
+def session_rerun(
+    *, actor, session: QuestionnaireSession, today=None, idempotency_key: str | None = None
+) -> ScreeningRun:
+    """Screen the same answers again (new rules, or a new date); one run per submitted form."""
+    idempotency_claim(actor=actor, key=idempotency_key, scope="questionnaire.session.rerun")
     session = _lock_session(actor, session)
     if actor is None:
         raise PermissionDenied
@@ -331,8 +347,14 @@ def session_rerun(*, actor, session: QuestionnaireSession, today=None) -> Screen
 
 
 @transaction.atomic
-def tablet_code_issue(*, actor, session: QuestionnaireSession) -> str:
-    """A 6-digit code, valid 15 minutes, that opens this session on a centre tablet."""
+def tablet_code_issue(
+    *, actor, session: QuestionnaireSession, idempotency_key: str | None = None
+) -> str:
+    """A 6-digit code, valid 15 minutes, that opens this session on a centre tablet.
+
+    One code per submitted form: a replay does not silently replace the code already shown.
+    """
+    idempotency_claim(actor=actor, key=idempotency_key, scope="questionnaire.tablet.code")
     session = _lock_session(actor, session)
     if session.status != QuestionnaireSession.Status.IN_PROGRESS:
         raise ValidationError(_("Il questionario è già concluso."))

@@ -19,6 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from scarpette.accounts.decorators import permission_required
 from scarpette.accounts.permissions import Perm, require
 from scarpette.cases.selectors import case_get_for_user
+from scarpette.core.idempotency import (
+    DUPLICATE_MESSAGE,
+    AlreadyDone,
+    AlreadySubmitted,
+    key_from_request,
+)
 from scarpette.questionnaire import drafts, selectors, services
 from scarpette.questionnaire.engine import FormRunner
 from scarpette.questionnaire.forms import HandbackForm, StartForm, UploadForm, page_index
@@ -67,15 +73,24 @@ def session_start(request, case_id):
     definition = services.definition_of(services.form_current())
     form = StartForm(request.POST or None, languages=definition.languages)
     if request.method == "POST" and form.is_valid():
-        session = services.session_start(
-            actor=request.user,
-            case=case,
-            mode=form.cleaned_data["mode"],
-            language=form.cleaned_data["language"],
-        )
-        if session.mode == QuestionnaireSession.Mode.SELF:
-            return redirect("questionnaire:tablet_code", public_id=session.public_id)
-        return redirect("questionnaire:session_page", public_id=session.public_id)
+        try:
+            session = services.session_start(
+                actor=request.user,
+                case=case,
+                mode=form.cleaned_data["mode"],
+                language=form.cleaned_data["language"],
+                idempotency_key=key_from_request(request),
+            )
+        except AlreadySubmitted as done:
+            messages.info(request, DUPLICATE_MESSAGE)
+            session = selectors.session_get_for_user(user=request.user, public_id=done.result_ref)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            session = None
+        if session is not None:
+            if session.mode == QuestionnaireSession.Mode.SELF:
+                return redirect("questionnaire:tablet_code", public_id=session.public_id)
+            return redirect("questionnaire:session_page", public_id=session.public_id)
     sessions = selectors.sessions_for_case(user=request.user, case=case)
     return render(
         request,
@@ -225,8 +240,16 @@ def session_rerun(request, public_id):
             reverse("questionnaire:session_page", kwargs={"public_id": session.public_id})
             + f"?pagina={page}"
         )
-    services.session_rerun(actor=request.user, session=session)
-    messages.success(request, _("Screening ricalcolato con le regole in vigore."))
+    try:
+        services.session_rerun(
+            actor=request.user, session=session, idempotency_key=key_from_request(request)
+        )
+    except AlreadySubmitted:
+        messages.info(request, DUPLICATE_MESSAGE)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Screening ricalcolato con le regole in vigore."))
     return redirect("questionnaire:session_result", public_id=session.public_id)
 
 
@@ -236,7 +259,17 @@ def session_tablet_code(request, public_id):
     code = None
     if request.method == "POST":
         try:
-            code = services.tablet_code_issue(actor=request.user, session=session)
+            code = services.tablet_code_issue(
+                actor=request.user, session=session, idempotency_key=key_from_request(request)
+            )
+        except AlreadySubmitted:
+            messages.info(
+                request,
+                _(
+                    "Il codice per questo invio è già stato generato: se non lo vedi, "
+                    "generane uno nuovo."
+                ),
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return render(
@@ -313,8 +346,13 @@ def form_versions(request):
     if request.method == "POST" and form.is_valid():
         try:
             version = services.form_version_upload(
-                actor=request.user, data=form.cleaned_data["file"].read()
+                actor=request.user,
+                data=form.cleaned_data["file"].read(),
+                idempotency_key=key_from_request(request),
             )
+        except AlreadySubmitted:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect("questionnaire:form_versions")
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -353,6 +391,8 @@ def form_version_publish(request, public_id):
     version = selectors.form_version_get(user=request.user, public_id=public_id)
     try:
         services.form_version_publish(actor=request.user, version=version)
+    except AlreadyDone as done:
+        messages.info(request, done.message)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

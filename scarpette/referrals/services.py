@@ -18,6 +18,7 @@ from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case, Consent
 from scarpette.cases.selectors import case_has_consent
 from scarpette.cases.services import case_lock
+from scarpette.core.idempotency import AlreadyDone, idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
 from scarpette.questionnaire.models import CaseNeed, ScreeningRun
 from scarpette.referrals.models import (
@@ -90,15 +91,21 @@ def payload_for(run: ScreeningRun, question: str) -> dict:
 
 @transaction.atomic
 def transmission_send(
-    *, actor, case: Case, office: Organisation, question: str = ""
+    *,
+    actor,
+    case: Case,
+    office: Organisation,
+    question: str = "",
+    idempotency_key: str | None = None,
 ) -> Transmission:
     """The referent transmits the percorso's latest screening to an INPS office.
 
     Permission: transmission.send, her centre. Refused without the woman's consent to
     transmission. Idempotent: the same screening run is transmitted once (unique constraint,
-    row lock on the percorso), whatever the number of clicks or tabs.
+    row lock on the percorso), whatever the number of clicks or tabs; the form's key too.
     """
     require(actor, Perm.TRANSMISSION_SEND)
+    claim = idempotency_claim(actor=actor, key=idempotency_key, scope="referrals.transmission.send")
     case = case_lock(actor=actor, case=case)
     if not case_has_consent(case=case, purpose=Consent.Purpose.TRANSMISSION):
         raise ValidationError(
@@ -115,6 +122,7 @@ def transmission_send(
         .first()
     )
     if existing is not None:
+        idempotency_result(claim, existing)
         return existing
     try:
         with transaction.atomic():
@@ -135,6 +143,7 @@ def transmission_send(
         template="new_transmission",
         context={"link": _link("referrals:inbox_detail", public_id=sent.public_id)},
     )
+    idempotency_result(claim, sent)
     return sent
 
 
@@ -158,11 +167,24 @@ def _inps_step(
     text: str = "",
     measure: str = "",
     notify_centre: bool = False,
+    idempotency_key: str | None = None,
 ) -> Transmission:
+    """One step of INPS's work on a transmission, under the row lock, claimed by the form's key.
+
+    Steps that change state are idempotent by state too: a transition that already happened
+    (by anyone, from any tab) raises AlreadyDone and writes no event, no audit, no mail.
+    """
     require(actor, Perm.INBOX_WORK)
+    claim = idempotency_claim(
+        actor=actor, key=idempotency_key, scope=f"referrals.transmission.{kind}"
+    )
     transmission = _locked_transmission(actor, transmission)
     if transmission.status == Transmission.Status.CLOSED:
+        if status == Transmission.Status.CLOSED:
+            raise AlreadyDone(_("La segnalazione è già chiusa."))
         raise ValidationError(_("La segnalazione è chiusa."))
+    if status == Transmission.Status.ACKNOWLEDGED and transmission.status != "sent":
+        raise AlreadyDone(_("La ricezione è già stata confermata."))
     if status:
         transmission.status = status
     if transmission.assigned_to_id is None:
@@ -189,13 +211,25 @@ def _inps_step(
                 template="inps_reply",
                 context={"link": _link("referrals:case_inps", case_id=transmission.case.public_id)},
             )
+    idempotency_result(claim, transmission)
     return transmission
 
 
 @transaction.atomic
-def transmission_claim(*, actor, transmission: Transmission) -> Transmission:
-    """An INPS specialist takes the transmission (assigned to her). Permission: inps.inbox_work."""
-    return _inps_step(actor, transmission, "assigned")
+def transmission_claim(
+    *, actor, transmission: Transmission, idempotency_key: str | None = None
+) -> Transmission:
+    """An INPS specialist takes the transmission (assigned to her). Permission: inps.inbox_work.
+
+    Already held (by a colleague or by her): AlreadyDone says by whom, and nothing is written.
+    """
+    require(actor, Perm.INBOX_WORK)
+    locked = _locked_transmission(actor, transmission)
+    if locked.assigned_to_id == actor.pk:
+        raise AlreadyDone(_("Hai già preso in carico questa segnalazione."))
+    if locked.assigned_to_id is not None:
+        raise AlreadyDone(_("Già presa in carico da un'altra persona."))
+    return _inps_step(actor, locked, "assigned", idempotency_key=idempotency_key)
 
 
 def office_specialists(actor):
@@ -212,26 +246,38 @@ def office_specialists(actor):
 
 
 @transaction.atomic
-def transmission_assign(*, actor, transmission: Transmission, assignee_public_id) -> Transmission:
+def transmission_assign(
+    *, actor, transmission: Transmission, assignee_public_id, idempotency_key: str | None = None
+) -> Transmission:
     """Assign the transmission to a specialist of the same office. Permission: inps.inbox_work."""
     assignee = office_specialists(actor).filter(public_id=assignee_public_id).first()
     if assignee is None:
         raise ValidationError(_("Scegli una consulente della tua sede."))
-    transmission = _inps_step(actor, transmission, "assigned")
+    transmission = _inps_step(actor, transmission, "assigned", idempotency_key=idempotency_key)
     transmission.assigned_to = assignee
     transmission.save(update_fields=["assigned_to"])
     return transmission
 
 
 @transaction.atomic
-def transmission_acknowledge(*, actor, transmission: Transmission) -> Transmission:
+def transmission_acknowledge(
+    *, actor, transmission: Transmission, idempotency_key: str | None = None
+) -> Transmission:
+    """INPS confirms receipt, once: a second confirmation writes nothing and mails nobody."""
     return _inps_step(
-        actor, transmission, "acknowledged", status="acknowledged", notify_centre=True
+        actor,
+        transmission,
+        "acknowledged",
+        status="acknowledged",
+        notify_centre=True,
+        idempotency_key=idempotency_key,
     )
 
 
 @transaction.atomic
-def transmission_request_info(*, actor, transmission: Transmission, text: str) -> Transmission:
+def transmission_request_info(
+    *, actor, transmission: Transmission, text: str, idempotency_key: str | None = None
+) -> Transmission:
     return _inps_step(
         actor,
         transmission,
@@ -239,18 +285,30 @@ def transmission_request_info(*, actor, transmission: Transmission, text: str) -
         status="info_requested",
         text=_clean_text(text),
         notify_centre=True,
+        idempotency_key=idempotency_key,
     )
 
 
 @transaction.atomic
 def transmission_record_advice(
-    *, actor, transmission: Transmission, measure: str, text: str
+    *,
+    actor,
+    transmission: Transmission,
+    measure: str,
+    text: str,
+    idempotency_key: str | None = None,
 ) -> Transmission:
     if measure not in MEASURE_IDS:
         raise ValidationError(_("Misura non valida."))
     text = _clean_text(text)
     transmission = _inps_step(
-        actor, transmission, "advice", text=text, measure=measure, notify_centre=True
+        actor,
+        transmission,
+        "advice",
+        text=text,
+        measure=measure,
+        notify_centre=True,
+        idempotency_key=idempotency_key,
     )
     Advice.objects.update_or_create(
         transmission=transmission, measure=measure, defaults={"text": text, "by": actor}
@@ -259,14 +317,28 @@ def transmission_record_advice(
 
 
 @transaction.atomic
-def transmission_close(*, actor, transmission: Transmission) -> Transmission:
-    return _inps_step(actor, transmission, "closed", status="closed", notify_centre=True)
+def transmission_close(
+    *, actor, transmission: Transmission, idempotency_key: str | None = None
+) -> Transmission:
+    return _inps_step(
+        actor,
+        transmission,
+        "closed",
+        status="closed",
+        notify_centre=True,
+        idempotency_key=idempotency_key,
+    )
 
 
 @transaction.atomic
-def transmission_answer_info(*, actor, transmission: Transmission, text: str) -> Transmission:
+def transmission_answer_info(
+    *, actor, transmission: Transmission, text: str, idempotency_key: str | None = None
+) -> Transmission:
     """The centre answers INPS's request for more information. Permission: case.edit."""
     require(actor, Perm.CASE_EDIT)
+    claim = idempotency_claim(
+        actor=actor, key=idempotency_key, scope="referrals.transmission.info_provided"
+    )
     transmission = _locked_transmission(actor, transmission)
     if transmission.status == Transmission.Status.WITHDRAWN:
         raise ValidationError(_("La segnalazione è stata ritirata: il consenso è stato revocato."))
@@ -290,6 +362,7 @@ def transmission_answer_info(*, actor, transmission: Transmission, text: str) ->
         template="new_transmission",
         context={"link": _link("referrals:inbox_detail", public_id=transmission.public_id)},
     )
+    idempotency_result(claim, transmission)
     return transmission
 
 
@@ -298,10 +371,20 @@ def transmission_answer_info(*, actor, transmission: Transmission, text: str) ->
 
 @transaction.atomic
 def consultation_ask(
-    *, actor, case: Case, office: Organisation, measures: list[str], text: str
+    *,
+    actor,
+    case: Case,
+    office: Organisation,
+    measures: list[str],
+    text: str,
+    idempotency_key: str | None = None,
 ) -> Consultation:
-    """A centre asks an INPS specialist. Permission: consultation.ask; her consent required."""
+    """A centre asks an INPS specialist. Permission: consultation.ask; her consent required.
+
+    One consultation and one mail per submitted form (idempotency key).
+    """
     require(actor, Perm.CONSULTATION_ASK)
+    claim = idempotency_claim(actor=actor, key=idempotency_key, scope="referrals.consultation.ask")
     case = case_lock(actor=actor, case=case)
     if not case_has_consent(case=case, purpose=Consent.Purpose.CONSULTATION):
         raise ValidationError(_("Manca il consenso della donna alla consulenza con INPS."))
@@ -323,12 +406,18 @@ def consultation_ask(
         template="consultation_new",
         context={"link": _link("referrals:consultation_detail", public_id=consultation.public_id)},
     )
+    idempotency_result(claim, consultation)
     return consultation
 
 
 @transaction.atomic
-def consultation_reply(*, actor, consultation: Consultation, text: str) -> ConsultationMessage:
-    """A message in the thread, from whichever side the actor is on."""
+def consultation_reply(
+    *, actor, consultation: Consultation, text: str, idempotency_key: str | None = None
+) -> ConsultationMessage:
+    """A message in the thread, from whichever side the actor is on; one per submitted form."""
+    claim = idempotency_claim(
+        actor=actor, key=idempotency_key, scope="referrals.consultation.reply"
+    )
     locked = (
         lock(Consultation.objects.visible_to(actor).filter(pk=consultation.pk))
         .select_related("case")
@@ -370,6 +459,7 @@ def consultation_reply(*, actor, consultation: Consultation, text: str) -> Consu
         template="consultation_answer" if inps else "consultation_new",
         context={"link": _link("referrals:consultation_detail", public_id=locked.public_id)},
     )
+    idempotency_result(claim, locked)
     return message
 
 
@@ -382,6 +472,8 @@ def consultation_close(*, actor, consultation: Consultation) -> Consultation:
     )
     if locked is None:
         raise PermissionDenied
+    if locked.status == Consultation.Status.CLOSED:
+        raise AlreadyDone(_("La consulenza è già chiusa."))
     locked.status = Consultation.Status.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at"])

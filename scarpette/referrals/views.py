@@ -9,11 +9,18 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts.decorators import permission_required, sensitive_action
 from scarpette.accounts.permissions import Perm, has_perm, require
 from scarpette.cases.selectors import case_active_consents, case_get_for_user
+from scarpette.core.idempotency import (
+    DUPLICATE_MESSAGE,
+    AlreadyDone,
+    AlreadySubmitted,
+    key_from_request,
+)
 from scarpette.core.pagination import paginate
 from scarpette.referrals import selectors, services
 from scarpette.referrals.forms import (
@@ -68,7 +75,10 @@ def transmit(request, case_id):
                 case=case,
                 office=form.cleaned_data["office"],
                 question=form.cleaned_data["question"],
+                idempotency_key=key_from_request(request),
             )
+        except AlreadySubmitted:
+            messages.info(request, DUPLICATE_MESSAGE)
         except ValidationError as exc:
             _error(request, exc)
         else:
@@ -86,8 +96,13 @@ def answer_info(request, public_id):
     if form.is_valid():
         try:
             services.transmission_answer_info(
-                actor=request.user, transmission=transmission, text=form.cleaned_data["text"]
+                actor=request.user,
+                transmission=transmission,
+                text=form.cleaned_data["text"],
+                idempotency_key=key_from_request(request),
             )
+        except AlreadySubmitted:
+            messages.info(request, DUPLICATE_MESSAGE)
         except ValidationError as exc:
             _error(request, exc)
         else:
@@ -111,7 +126,11 @@ def case_consultations(request, case_id):
                 office=form.cleaned_data["office"],
                 measures=form.cleaned_data["measures"],
                 text=form.cleaned_data["text"],
+                idempotency_key=key_from_request(request),
             )
+        except AlreadySubmitted as done:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect("referrals:consultation_detail", public_id=done.result_ref)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
@@ -139,10 +158,19 @@ def consultation_detail(request, public_id):
                 return redirect("referrals:consultation_detail", public_id=public_id)
             if form.is_valid():
                 services.consultation_reply(
-                    actor=request.user, consultation=consultation, text=form.cleaned_data["text"]
+                    actor=request.user,
+                    consultation=consultation,
+                    text=form.cleaned_data["text"],
+                    idempotency_key=key_from_request(request),
                 )
                 messages.success(request, _("Messaggio inviato."))
                 return redirect("referrals:consultation_detail", public_id=public_id)
+        except AlreadySubmitted:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect("referrals:consultation_detail", public_id=public_id)
+        except AlreadyDone as done:
+            messages.warning(request, done.message)
+            return redirect("referrals:consultation_detail", public_id=public_id)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
     inps_side = has_perm(request.user, Perm.CONSULTATION_ANSWER)
@@ -209,7 +237,16 @@ def inbox_detail(request, public_id):
     )
 
 
-STEPS = {"prendi", "assegna", "ricevuta", "chiedi", "parere", "chiudi"}
+# What happened, in words, per step (instead of a bare "Fatto.").
+STEP_DONE = {
+    "prendi": _lazy("Segnalazione presa in carico da te."),
+    "assegna": _lazy("Segnalazione assegnata."),
+    "ricevuta": _lazy("Ricezione confermata: il centro riceve un avviso."),
+    "chiedi": _lazy("Richiesta di informazioni inviata al centro."),
+    "parere": _lazy("Parere registrato."),
+    "chiudi": _lazy("Segnalazione chiusa."),
+}
+STEPS = set(STEP_DONE)
 
 
 @require_POST
@@ -228,20 +265,29 @@ def inbox_step(request, public_id, step):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect("referrals:inbox_detail", public_id=transmission.public_id)
+    key = key_from_request(request)
     try:
         if step == "prendi":
-            services.transmission_claim(actor=request.user, transmission=transmission)
+            services.transmission_claim(
+                actor=request.user, transmission=transmission, idempotency_key=key
+            )
         elif step == "assegna":
             services.transmission_assign(
                 actor=request.user,
                 transmission=transmission,
                 assignee_public_id=form.cleaned_data["assignee"],
+                idempotency_key=key,
             )
         elif step == "ricevuta":
-            services.transmission_acknowledge(actor=request.user, transmission=transmission)
+            services.transmission_acknowledge(
+                actor=request.user, transmission=transmission, idempotency_key=key
+            )
         elif step == "chiedi":
             services.transmission_request_info(
-                actor=request.user, transmission=transmission, text=form.cleaned_data["text"]
+                actor=request.user,
+                transmission=transmission,
+                text=form.cleaned_data["text"],
+                idempotency_key=key,
             )
         elif step == "parere":
             services.transmission_record_advice(
@@ -249,13 +295,20 @@ def inbox_step(request, public_id, step):
                 transmission=transmission,
                 measure=form.cleaned_data["measure"],
                 text=form.cleaned_data["text"],
+                idempotency_key=key,
             )
         else:
-            services.transmission_close(actor=request.user, transmission=transmission)
+            services.transmission_close(
+                actor=request.user, transmission=transmission, idempotency_key=key
+            )
+    except AlreadySubmitted:
+        messages.info(request, DUPLICATE_MESSAGE)
+    except AlreadyDone as done:
+        messages.warning(request, done.message)
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(request, _("Fatto."))
+        messages.success(request, STEP_DONE[step])
     return redirect("referrals:inbox_detail", public_id=transmission.public_id)
 
 

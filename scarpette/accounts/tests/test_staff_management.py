@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from scarpette.accounts.models import Membership, Organisation, User
 from scarpette.audit.models import AuditEvent
-from scarpette.core.testing import PASSWORD
+from scarpette.core.testing import PASSWORD, keyed
 
 
 def test_referent_invites_an_operator_who_gets_a_neutral_mail(
@@ -17,12 +17,14 @@ def test_referent_invites_an_operator_who_gets_a_neutral_mail(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("accounts:centre_staff"),
-            {
-                "full_name": "Nora Nuova",
-                "email": "Nora@Example.org",
-                "centre": personas.centre_b.pk,
-                "role": "referente",
-            },
+            keyed(
+                {
+                    "full_name": "Nora Nuova",
+                    "email": "Nora@Example.org",
+                    "centre": personas.centre_b.pk,
+                    "role": "referente",
+                }
+            ),
         )
     assert response.status_code == 302
     user = User.objects.get(email="nora@example.org")
@@ -43,7 +45,7 @@ def test_invite_with_an_existing_email_shows_the_error_on_the_field(personas, cl
     client.force_login(personas.referent_a)
     response = client.post(
         reverse("accounts:centre_staff"),
-        {"full_name": "Doppia", "email": personas.operator_b.email},
+        keyed({"full_name": "Doppia", "email": personas.operator_b.email}),
     )
     assert response.status_code == 200
     assert "Esiste già un account" in response.content.decode()
@@ -119,19 +121,21 @@ def test_admin_creates_organisation_and_account(
     client.force_login(personas.admin)
     response = client.post(
         reverse("accounts:organisation_create"),
-        {"name": "Centro Nuovo", "kind": "cav", "is_active": "on"},
+        keyed({"name": "Centro Nuovo", "kind": "cav", "is_active": "on"}),
     )
     assert response.status_code == 302
     org = Organisation.objects.get(name="Centro Nuovo")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("accounts:account_create"),
-            {
-                "full_name": "Olga Operatrice",
-                "email": "olga@example.org",
-                "role": "operatrice",
-                "organisation": str(org.public_id),
-            },
+            keyed(
+                {
+                    "full_name": "Olga Operatrice",
+                    "email": "olga@example.org",
+                    "role": "operatrice",
+                    "organisation": str(org.public_id),
+                }
+            ),
         )
     assert response.status_code == 302
     assert User.objects.get(email="olga@example.org").membership.organisation == org
@@ -142,12 +146,14 @@ def test_admin_cannot_put_an_inps_role_in_a_centre(personas, client):
     client.force_login(personas.admin)
     response = client.post(
         reverse("accounts:account_create"),
-        {
-            "full_name": "X Y",
-            "email": "xy@example.org",
-            "role": "consulente_inps",
-            "organisation": str(personas.centre_a.public_id),
-        },
+        keyed(
+            {
+                "full_name": "X Y",
+                "email": "xy@example.org",
+                "role": "consulente_inps",
+                "organisation": str(personas.centre_a.public_id),
+            }
+        ),
     )
     assert response.status_code == 200
     assert "non è previsto" in response.content.decode()
@@ -162,7 +168,7 @@ def test_role_change_requires_reauthentication_and_applies_at_once(personas, cli
     response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert response.status_code == 302
     response = client.post(
-        url, {"role": "tavolo", "organisation": str(personas.centre_a.public_id)}
+        url, {"role": "tavolo", "organisation": str(personas.centre_a.public_id), "version": "0"}
     )
     assert response.status_code == 302
     operator_client = client.__class__()

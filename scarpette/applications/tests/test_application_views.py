@@ -11,6 +11,7 @@ from scarpette.applications.models import Application, Deadline
 from scarpette.applications.selectors import glance_for_case
 from scarpette.applications.services import application_start
 from scarpette.audit.models import AuditEvent
+from scarpette.core.testing import keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_it_goes_from_the_list_to_a_paid_application(personas, client, screened_
     assert "8 Maggio 2026" in page and "23 giorni" in page
     assert "10 Giugno 2028" in page
 
-    response = client.post(list_url(screened_case_a), {"measure": "naspi"})
+    response = client.post(list_url(screened_case_a), keyed({"measure": "naspi"}))
     application = Application.objects.get(case=screened_case_a, measure="naspi")
     assert response.status_code == 302 and response.url == detail_url(application)
 
@@ -76,6 +77,8 @@ def test_it_goes_from_the_list_to_a_paid_application(personas, client, screened_
         },
     ]
     for data in steps:
+        application.refresh_from_db()
+        data = {**data, "version": application.version, "documents_ready_shown": "1"}
         response = client.post(detail_url(application), data)
         assert response.status_code == 302, response.content.decode()
     application.refresh_from_db()
@@ -103,7 +106,7 @@ def test_it_shows_the_error_on_the_field(personas, client, screened_case_a):
         actor=personas.operator_a, case=screened_case_a, measure="naspi"
     )
     response = client.post(
-        detail_url(application), {"status": "submitted", "submitted_on": "2026-05-01"}
+        detail_url(application), {"status": "submitted", "submitted_on": "2026-05-01", "version": 0}
     )
     assert response.status_code == 400
     form = response.context["form"]
@@ -124,7 +127,7 @@ def test_it_shows_empty_states_without_screening(personas, client, case_a):
 
 def test_it_rejects_an_unknown_measure(personas, client, case_a):
     client.force_login(personas.operator_a)
-    response = client.post(list_url(case_a), {"measure": "bonus_yacht"})
+    response = client.post(list_url(case_a), keyed({"measure": "bonus_yacht"}))
     assert response.status_code == 400
     assert not Application.objects.exists()
 

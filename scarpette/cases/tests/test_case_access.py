@@ -95,6 +95,7 @@ def test_it_ignores_extra_fields_posted_to_forms(personas, client):
             "is_transmitted": "on",
             "owner": personas.operator_b.pk,
             "created_by": personas.operator_b.pk,
+            "idempotency_key": "0b6f7c8e-3c1a-4f7e-9a51-2d0c8e1b7a10",
         },
     )
     assert response.status_code == 302

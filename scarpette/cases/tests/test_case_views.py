@@ -12,6 +12,7 @@ from django.urls import reverse
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.models import Case, CaseIdentity, CaseNote, Consent
 from scarpette.cases.services import case_open, case_update_identity
+from scarpette.core.testing import keyed
 
 
 def raw_column(table: str, column: str, pk: int) -> str:
@@ -22,7 +23,7 @@ def raw_column(table: str, column: str, pk: int) -> str:
 
 def test_it_opens_a_case_with_a_pseudonymous_code(personas, client):
     client.force_login(personas.operator_a)
-    response = client.post(reverse("cases:case_open"), {"opened_on": "2026-03-02"})
+    response = client.post(reverse("cases:case_open"), keyed({"opened_on": "2026-03-02"}))
     case = Case.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("cases:case_detail", kwargs={"public_id": case.public_id})
@@ -58,6 +59,8 @@ def test_identity_is_encrypted_at_rest_and_masked(personas, client):
             "phone": "+39 333 1234567",
             "safe_channels": ["sms", "through_centre"],
             "safe_times": "martedì mattina",
+            "safe_channels_shown": "1",
+            "version": "0",
         },
     )
     assert response.status_code == 200  # the tax code checksum is wrong: form shown again
@@ -72,6 +75,8 @@ def test_identity_is_encrypted_at_rest_and_masked(personas, client):
             "phone": "+39 333 1234567",
             "safe_channels": ["sms", "through_centre"],
             "safe_times": "martedì mattina",
+            "safe_channels_shown": "1",
+            "version": "0",
         },
     )
     assert response.status_code == 302
@@ -111,8 +116,8 @@ def test_notes_are_encrypted_and_listed(personas, client):
     case = case_open(actor=personas.operator_a)
     client.force_login(personas.operator_a)
     url = reverse("cases:case_note", kwargs={"public_id": case.public_id})
-    assert client.post(url, {"text": ""}).status_code == 400
-    response = client.post(url, {"text": "Colloquio fissato per giovedì"})
+    assert client.post(url, keyed({"text": ""})).status_code == 400
+    response = client.post(url, keyed({"text": "Colloquio fissato per giovedì"}))
     assert response.status_code == 302
     note = CaseNote.objects.get()
     assert "giovedì" not in raw_column("cases_casenote", "text", note.pk)
@@ -124,14 +129,16 @@ def test_status_changes_are_on_the_timeline(personas, client):
     case = case_open(actor=personas.operator_a)
     client.force_login(personas.operator_a)
     client.post(
-        reverse("cases:case_status", kwargs={"public_id": case.public_id}), {"status": "closed"}
+        reverse("cases:case_status", kwargs={"public_id": case.public_id}),
+        {"status": "closed", "version": "0"},
     )
     case.refresh_from_db()
     assert case.status == "closed" and case.closed_on is not None
     page = client.get(reverse("cases:case_detail", kwargs={"public_id": case.public_id}))
     assert "Stato cambiato" in page.content.decode()
     response = client.post(
-        reverse("cases:case_status", kwargs={"public_id": case.public_id}), {"status": "lost"}
+        reverse("cases:case_status", kwargs={"public_id": case.public_id}),
+        {"status": "lost", "version": "1"},
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -142,18 +149,18 @@ def test_consent_is_recorded_once_and_withdrawable(personas, client):
     case = case_open(actor=personas.operator_a)
     client.force_login(personas.operator_a)
     give = reverse("cases:consent_give", kwargs={"public_id": case.public_id})
-    client.post(give, {"purpose": "transmission"})
-    client.post(give, {"purpose": "transmission"})  # double click
+    client.post(give, keyed({"purpose": "transmission"}))
+    client.post(give, keyed({"purpose": "transmission"}))  # a second tab
     consent = Consent.objects.get(case=case)
     assert consent.recorded_by == personas.operator_a
     assert consent.notice_version == "2026-01"
     client.post(
         reverse("cases:consent_withdraw", kwargs={"public_id": case.public_id}),
-        {"purpose": "transmission"},
+        keyed({"purpose": "transmission"}),
     )
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None and consent.withdrawn_by == personas.operator_a
-    client.post(give, {"purpose": "transmission"})
+    client.post(give, keyed({"purpose": "transmission"}))
     assert Consent.objects.filter(case=case).count() == 2
     assert Consent.objects.filter(case=case, withdrawn_at__isnull=True).count() == 1
     actions = list(

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from scarpette.cases.models import CaseIdentity
 from scarpette.cases.services import case_open
+from scarpette.core.testing import keyed
 
 text = st.text(max_size=400)
 FUZZ = settings(
@@ -44,6 +45,8 @@ def test_identity_form_never_fails(
         "address": address,
         "safe_times": safe_times,
         "safe_channels": channels,
+        "safe_channels_shown": "1",
+        "version": getattr(CaseIdentity.objects.filter(case=case).first(), "version", 0),
     }
     response = client.post(
         reverse("cases:case_identity", kwargs={"public_id": case.public_id}), data
@@ -60,7 +63,7 @@ def test_identity_form_never_fails(
 @given(opened_on=text, q=text, status=text, page=text)
 def test_open_and_list_never_fail(signed_in, opened_on, q, status, page):
     client, _case = signed_in
-    assert client.post(reverse("cases:case_open"), {"opened_on": opened_on}).status_code in (
+    assert client.post(reverse("cases:case_open"), keyed({"opened_on": opened_on})).status_code in (
         200,
         302,
     )
@@ -75,7 +78,7 @@ def test_open_and_list_never_fail(signed_in, opened_on, q, status, page):
 def test_note_never_fails_and_reads_back(signed_in, note):
     client, case = signed_in
     response = client.post(
-        reverse("cases:case_note", kwargs={"public_id": case.public_id}), {"text": note}
+        reverse("cases:case_note", kwargs={"public_id": case.public_id}), keyed({"text": note})
     )
     assert response.status_code in (302, 400)
     if response.status_code == 302:

@@ -59,3 +59,13 @@ def iso_date(value):
         return dt.date.fromisoformat(str(value))
     except ValueError:
         return value
+
+
+@register.simple_tag
+def idempotency_field():
+    """A hidden field with a fresh submission key: one per rendered form (see core/idempotency)."""
+    from django.utils.html import format_html
+
+    from scarpette.core.idempotency import FIELD_NAME, new_key
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD_NAME, new_key())

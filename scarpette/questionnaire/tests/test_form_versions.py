@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open
+from scarpette.core.testing import keyed
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.models import FormVersion, QuestionnaireSession
 from scarpette.questionnaire.services import form_current, session_start
@@ -46,7 +47,7 @@ def new_version_workbook() -> bytes:
 def upload(client, data: bytes, name: str = "questionario.xlsx"):
     return client.post(
         reverse("questionnaire:form_versions"),
-        {"file": SimpleUploadedFile(name, data, content_type=XLSX)},
+        keyed({"file": SimpleUploadedFile(name, data, content_type=XLSX)}),
     )
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open
+from scarpette.core.testing import keyed
 from scarpette.questionnaire.models import CaseNeed, QuestionnaireSession, ScreeningRun
 from scarpette.questionnaire.services import session_complete, session_start
 from scarpette.screening.catalogue import load_catalogue
@@ -94,7 +95,7 @@ def walk(client, session, answers: dict, *, max_posts: int = 40):
 def start_via_post(client, case, language="fr") -> QuestionnaireSession:
     response = client.post(
         reverse("questionnaire:session_start", kwargs={"case_id": case.public_id}),
-        {"mode": "assisted", "language": language},
+        keyed({"mode": "assisted", "language": language}),
     )
     session = QuestionnaireSession.objects.get(case=case)
     assert response.status_code == 302
@@ -142,7 +143,7 @@ def test_it_shows_no_draft_warning_for_a_reviewed_language(operator, case_a):
 def test_it_refuses_an_unknown_language(operator, case_a):
     response = operator.post(
         reverse("questionnaire:session_start", kwargs={"case_id": case_a.public_id}),
-        {"mode": "assisted", "language": "xx"},
+        keyed({"mode": "assisted", "language": "xx"}),
     )
     assert response.status_code == 200
     assert not QuestionnaireSession.objects.exists()
@@ -427,7 +428,7 @@ def test_rerun_creates_a_second_screening_run(operator, case_a):
     first = ScreeningRun.objects.get(session=session)
 
     response = operator.post(
-        reverse("questionnaire:session_rerun", kwargs={"public_id": session.public_id})
+        reverse("questionnaire:session_rerun", kwargs={"public_id": session.public_id}), keyed()
     )
 
     assert response.status_code == 302

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open
+from scarpette.core.testing import keyed
 from scarpette.questionnaire.models import QuestionnaireSession, ScreeningRun
 from scarpette.questionnaire.services import session_start, tablet_code_issue
 from scarpette.questionnaire.tablet_texts import tablet_texts
@@ -118,7 +119,7 @@ def test_the_operator_starts_self_completion_and_gets_a_six_digit_code(client, p
     client.force_login(personas.operator_a)
     response = client.post(
         reverse("questionnaire:session_start", kwargs={"case_id": case_a.public_id}),
-        {"mode": "self", "language": "it"},
+        keyed({"mode": "self", "language": "it"}),
     )
     session = QuestionnaireSession.objects.get(case=case_a)
     code_url = reverse("questionnaire:tablet_code", kwargs={"public_id": session.public_id})
@@ -127,7 +128,7 @@ def test_the_operator_starts_self_completion_and_gets_a_six_digit_code(client, p
     assert session.mode == "self"
     assert 'id="tablet-code"' not in client.get(code_url).content.decode()
 
-    response = client.post(code_url)
+    response = client.post(code_url, keyed())
 
     assert response.status_code == 200
     match = re.search(r'<p class="handback-code" id="tablet-code">(\d+)</p>', text_of(response))
@@ -141,7 +142,9 @@ def test_the_operator_starts_self_completion_and_gets_a_six_digit_code(client, p
 def test_a_new_code_replaces_the_old_one(client, personas, self_session, code, tablet):
     client.force_login(personas.operator_a)
     url = reverse("questionnaire:tablet_code", kwargs={"public_id": self_session.public_id})
-    new = re.search(r'id="tablet-code">(\d{6})<', client.post(url).content.decode()).group(1)
+    new = re.search(r'id="tablet-code">(\d{6})<', client.post(url, keyed()).content.decode()).group(
+        1
+    )
 
     response = tablet.post(TABLET, {"code": code})
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.models import Consent
 from scarpette.cases.services import case_open, consent_record, consent_withdraw
+from scarpette.core.testing import keyed
 from scarpette.questionnaire.services import session_complete, session_start
 from scarpette.referrals.models import Consultation, Transmission, TransmissionEvent
 from scarpette.referrals.services import (
@@ -55,7 +56,7 @@ def withdraw(client, personas, case, purpose):
     client.force_login(personas.referent_a)
     response = client.post(
         reverse("cases:consent_withdraw", kwargs={"public_id": case.public_id}),
-        {"purpose": purpose},
+        keyed({"purpose": purpose}),
     )
     assert response.status_code == 302
     client.logout()
@@ -110,7 +111,7 @@ def test_the_centre_cannot_answer_under_a_withdrawn_transmission(
     client.force_login(personas.operator_a)
     response = client.post(
         reverse("referrals:answer_info", kwargs={"public_id": transmission.public_id}),
-        {"text": "Eccolo"},
+        keyed({"text": "Eccolo"}),
         follow=True,
     )
     assert "La segnalazione è stata ritirata" in text(response)
@@ -135,7 +136,7 @@ def test_inps_opens_the_consultation_until_consent_is_withdrawn(
 
     client.force_login(personas.inps_specialist)
     assert client.get(detail).status_code == 404
-    assert client.post(detail, {"text": "Risposta"}).status_code == 404
+    assert client.post(detail, keyed({"text": "Risposta"})).status_code == 404
     listing = text(client.get(reverse("referrals:inps_consultations")))
     assert "Ritirata: consenso revocato" in listing
     assert str(consultation.public_id) not in listing
@@ -153,7 +154,7 @@ def test_the_centre_sends_no_more_replies_under_a_withdrawn_consultation(
     page = client.get(detail)
     assert page.status_code == 200  # the centre keeps its own thread
     assert 'name="text"' not in page.content.decode()
-    response = client.post(detail, {"text": "Ancora una domanda"}, follow=True)
+    response = client.post(detail, keyed({"text": "Ancora una domanda"}), follow=True)
     assert "La consulenza è stata ritirata" in text(response)
     assert consultation.messages.count() == 1
 

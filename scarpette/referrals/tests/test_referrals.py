@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open, case_update_identity, consent_record
-from scarpette.core.testing import PASSWORD
+from scarpette.core.testing import PASSWORD, keyed
 from scarpette.questionnaire.services import session_complete, session_start
 from scarpette.referrals.models import Consultation, Transmission
 from scarpette.referrals.services import transmission_send
@@ -40,7 +40,7 @@ def reauthenticated(client, user):
 def transmit(client, case, office, question="Quali documenti servono?"):
     return client.post(
         reverse("referrals:transmit", kwargs={"case_id": case.public_id}),
-        {"office": str(office.public_id), "question": question},
+        keyed({"office": str(office.public_id), "question": question}),
     )
 
 
@@ -109,19 +109,20 @@ def test_the_inbox_shows_only_what_was_transmitted_to_the_office(personas, clien
     assert detail.status_code == 200
     assert screened_case.code in content and "Zelda" not in content
     assert "Centro A" not in content
-    # The percorso itself, and any untransmitted one, stay invisible to INPS.
+    # The percorso itself, and any untransmitted one, stay closed to INPS (INPS reads no
+    # percorso page at all: 403 before any lookup, so nothing tells which exist).
     for case in (screened_case, other):
         assert (
             client.get(
                 reverse("cases:case_detail", kwargs={"public_id": case.public_id})
             ).status_code
-            == 404
+            == 403
         )
         assert (
             client.get(
                 reverse("referrals:case_inps", kwargs={"case_id": case.public_id})
             ).status_code
-            == 404
+            == 403
         )
 
 
@@ -147,11 +148,11 @@ def test_the_whole_exchange_with_the_shared_timeline(
     inps = client
     inps.force_login(personas.inps_specialist)
     base = {"public_id": transmission.public_id}
-    inps.post(reverse("referrals:inbox_step", kwargs={**base, "step": "prendi"}))
-    inps.post(reverse("referrals:inbox_step", kwargs={**base, "step": "ricevuta"}))
+    inps.post(reverse("referrals:inbox_step", kwargs={**base, "step": "prendi"}), keyed())
+    inps.post(reverse("referrals:inbox_step", kwargs={**base, "step": "ricevuta"}), keyed())
     inps.post(
         reverse("referrals:inbox_step", kwargs={**base, "step": "chiedi"}),
-        {"text": "Serve la data di fine del lavoro."},
+        keyed({"text": "Serve la data di fine del lavoro."}),
     )
     transmission.refresh_from_db()
     assert transmission.status == "info_requested"
@@ -161,12 +162,12 @@ def test_the_whole_exchange_with_the_shared_timeline(
     centre.force_login(personas.operator_a)
     page = centre.get(reverse("referrals:case_inps", kwargs={"case_id": screened_case.public_id}))
     assert "Serve la data di fine del lavoro." in page.content.decode()
-    centre.post(reverse("referrals:answer_info", kwargs=base), {"text": "Finito a marzo."})
+    centre.post(reverse("referrals:answer_info", kwargs=base), keyed({"text": "Finito a marzo."}))
     inps.post(
         reverse("referrals:inbox_step", kwargs={**base, "step": "parere"}),
-        {"measure": "naspi", "text": "Presentare entro 68 giorni."},
+        keyed({"measure": "naspi", "text": "Presentare entro 68 giorni."}),
     )
-    inps.post(reverse("referrals:inbox_step", kwargs={**base, "step": "chiudi"}))
+    inps.post(reverse("referrals:inbox_step", kwargs={**base, "step": "chiudi"}), keyed())
     transmission.refresh_from_db()
     assert transmission.status == "closed"
     kinds = list(transmission.events.values_list("kind", flat=True))
@@ -195,10 +196,10 @@ def test_consultation_needs_consent_and_tracks_response_time(personas, client, s
         "measures": ["naspi"],
         "text": "Può chiedere la NASpI?",
     }
-    response = client.post(url, data)
+    response = client.post(url, keyed(data))
     assert response.status_code == 200 and "Manca il consenso" in response.content.decode()
     consent_record(actor=personas.operator_a, case=screened_case, purpose="consultation")
-    response = client.post(url, data)
+    response = client.post(url, keyed(data))
     consultation = Consultation.objects.get()
     assert response.status_code == 302
     inps = client.__class__()
@@ -207,7 +208,7 @@ def test_consultation_needs_consent_and_tracks_response_time(personas, client, s
     page = inps.get(detail).content.decode()
     assert "Può chiedere la NASpI?" in page and "Zelda" not in page
     time.sleep(0.01)
-    inps.post(detail, {"text": "Sì, se il lavoro è finito contro la sua volontà."})
+    inps.post(detail, keyed({"text": "Sì, se il lavoro è finito contro la sua volontà."}))
     consultation.refresh_from_db()
     assert consultation.status == "answered"
     assert consultation.response_time.total_seconds() > 0
@@ -252,10 +253,10 @@ def test_a_specialist_assigns_to_a_colleague_of_her_office_only(personas, client
     url = reverse(
         "referrals:inbox_step", kwargs={"public_id": transmission.public_id, "step": "assegna"}
     )
-    client.post(url, {"assignee": str(stranger.public_id)})
+    client.post(url, keyed({"assignee": str(stranger.public_id)}))
     transmission.refresh_from_db()
     assert transmission.assigned_to is None
-    client.post(url, {"assignee": str(colleague.public_id)})
+    client.post(url, keyed({"assignee": str(colleague.public_id)}))
     transmission.refresh_from_db()
     assert transmission.assigned_to == colleague
     stranger_client = client.__class__()
