@@ -60,6 +60,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 HTTPS = env_bool("SCARPETTE_HTTPS", IS_PRODUCTION)
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+# The load balancer probes the health check on the plain-HTTP backend port, often without
+# X-Forwarded-Proto; it carries no data and sets no cookie, so it answers there instead of a 301.
+SECURE_REDIRECT_EXEMPT = [r"^salute/$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", IS_PRODUCTION) else None
 )

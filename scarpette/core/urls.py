@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("salute/", views.health, name="health"),
 ]
