@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint messages clean demo-reset
+.PHONY: run test test-postgres backup-check smoke lint messages clean demo-reset
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ test: $(VENV)/.installed-dev messages
 test-postgres: $(VENV)/.installed-dev messages
 	@bash scripts/ensure_system_packages.sh chromium fonts-wqy-microhei poppler-utils
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/scarpette} $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# On a PostgreSQL server (PGHOST, PGPORT, PGUSER; default postgres@127.0.0.1:5432): docs/operations.md
+backup-check: $(VENV)/.installed
+	PY=$(PY) bash scripts/backup_restore_check.sh
+
+smoke: $(VENV)/.installed messages
+	PY=$(PY) bash scripts/smoke_production.sh
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

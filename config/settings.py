@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from scarpette.core.dburl import parse_database_url
 from scarpette.core.env import env_bool, env_choice, env_int, env_list, env_str
 from scarpette.core.keys import (
     derive_key,
@@ -77,6 +77,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 HTTPS = env_bool("SCARPETTE_HTTPS", IS_PRODUCTION)
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+# The load balancer probes the health check on the plain-HTTP backend port, often without
+# X-Forwarded-Proto; it carries no data and sets no cookie, so it answers there instead of a 301.
+SECURE_REDIRECT_EXEMPT = [r"^salute/$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", IS_PRODUCTION) else None
 )
@@ -175,10 +178,36 @@ TEMPLATES = [
 ]
 
 # --- Database --------------------------------------------------------------------------------------
+
+
+def _database(url: str) -> dict:
+    """DATABASE_URL (dj-database-url's syntax) plus our options for each engine.
+
+    `sqlite:///var/x.sqlite3` is relative to the project directory, `sqlite:////srv/x.sqlite3`
+    (four slashes) is absolute; PostgreSQL query parameters (`?sslmode=require`) become OPTIONS.
+    """
+    if not url.startswith(("sqlite:", "postgres:", "postgresql:")):
+        raise ImproperlyConfigured("DATABASE_URL must start with sqlite:// or postgres://")
+    config = dict(dj_database_url.parse(url))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(config.get("NAME") or "")
+        if not name or name == ":memory:":
+            raise ImproperlyConfigured("DATABASE_URL for sqlite needs a file path")
+        # Relative to the project, not to the directory the process happens to start in.
+        config["NAME"] = str(BASE_DIR / name)  # an absolute name stays as it is
+        # Writers wait for each other instead of failing with "database is locked".
+        config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        config["TEST"] = {"NAME": None}
+    else:
+        config["NAME"] = config.get("NAME") or "scarpette"
+        config["OPTIONS"] = config.get("OPTIONS") or {}
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
 DATABASES = {
-    "default": parse_database_url(
-        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'scarpette.sqlite3'}"
-    )
+    "default": _database(env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'scarpette.sqlite3'}")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

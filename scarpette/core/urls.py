@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("sessione/rinnova/", views.session_renew, name="session_renew"),
+    path("salute/", views.health, name="health"),
 ]

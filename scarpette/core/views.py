@@ -1,10 +1,13 @@
-"""The dashboard per role, the logout that clears the browser, and the error pages."""
+"""The dashboard per role, the logout that clears the browser, the health check, the error pages."""
 
 from __future__ import annotations
 
+import logging
+
 from allauth.account.views import LogoutView
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,6 +17,8 @@ from scarpette.cases.selectors import (
     case_counts_for_user,
     case_list_for_user,
 )
+
+logger = logging.getLogger("scarpette.health")
 
 
 @require_http_methods(["GET"])
@@ -32,6 +37,25 @@ def dashboard(request):
     if has_perm(user, Perm.CENTRE_AUDIT_VIEW):
         context["break_glass_grants"] = break_glass_grants_for_centre(user=user)
     return render(request, "core/dashboard.html", context)
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def health(request):
+    """For the load balancer: 200 when the database answers `SELECT 1`, 503 otherwise.
+
+    Public on purpose (the balancer has no account) and so it says nothing: no data, no version,
+    no error text. Not audited: it is called every few seconds and concerns no one.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        # The class name only: a driver message can carry host and user names.
+        logger.warning("health check: database unavailable (%s)", type(exc).__name__)
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
 
 
 class ClearingLogoutView(LogoutView):

@@ -7,13 +7,13 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
+from stdnum.it.codicefiscale import calc_check_digit
 
 from scarpette.accounts.models import Membership, Organisation, User
 from scarpette.accounts.permissions import Role
 from scarpette.cases import services as case_services
 from scarpette.cases.models import Case, Consent
 from scarpette.core.locking import single_writer
-from scarpette.core.validators import tax_code_check_char
 from scarpette.questionnaire import services as q_services
 from scarpette.referrals.services import transmission_send
 
@@ -71,7 +71,7 @@ def fake_tax_code(rng: random.Random) -> str:
     day = f"{rng.randint(41, 71):02d}"  # women: day + 40
     place = "Z" + f"{rng.randint(100, 399)}"  # a foreign-country code: born abroad
     first15 = f"{letters}{year}{month}{day}{place}"
-    return first15 + tax_code_check_char(first15)
+    return first15 + calc_check_digit(first15)
 
 
 DEMO_ANSWERS = {

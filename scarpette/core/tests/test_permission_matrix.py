@@ -49,6 +49,8 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "set_language": ("post", None, answers(302, anonymous=302)),
     # "Continua a lavorare": any signed-in user moves her own idle deadline.
     "core:session_renew": ("post", None, answers(204, anonymous=302)),
+    # The load balancer's health check: public, says only "ok".
+    "core:health": ("get", None, answers(200, anonymous=200)),
     # Percorsi: centre A's case; centre B and everyone else get 404, never 403
     "cases:case_list": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:case_open": ("get", None, only(CENTRE_STAFF, 200, 403)),
