@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts.decorators import permission_required, sensitive_action
-from scarpette.accounts.permissions import Perm, require
+from scarpette.accounts.permissions import Perm, has_perm, require
 from scarpette.audit.selectors import audit_events_for_centre
 from scarpette.cases import selectors, services
 from scarpette.cases.forms import (
@@ -153,14 +153,43 @@ def _identity_values(identity) -> list[tuple[str, str]]:
 
 @require_http_methods(["GET", "POST"])
 def case_identity(request, public_id):
+    """Her identity, to edit. It opens masked: the values reach the page only after "Mostra per
+    modificare", which needs the reveal permission and writes the reveal audit event in the same
+    request (and so does every later rendering of the filled form: errors, conflicts)."""
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     require(request.user, Perm.CASE_EDIT)
     identity = getattr(case, "identity", None)
+    version = identity.version if identity is not None else 0
+    has_values = identity is not None and not identity.is_empty
+    if has_values and request.method == "GET":
+        return render(
+            request,
+            "cases/case_identity.html",
+            {
+                "case": case,
+                "masked": True,
+                "can_reveal": has_perm(request.user, Perm.CASE_IDENTITY_REVEAL),
+            },
+        )
+    if has_values:
+        # Showing (or showing again) what is stored: the reveal permission and its audit event.
+        identity = services.case_reveal_identity(actor=request.user, case=case)
     initial = {}
     if identity is not None:
         initial = {f: getattr(identity, f) for f in services.IDENTITY_FIELDS}
         initial["safe_channels"] = identity.safe_channel_list
-    version = identity.version if identity is not None else 0
+    if request.POST.get("action") == "reveal":
+        form = IdentityForm(initial=initial)
+        return render(
+            request,
+            "cases/case_identity.html",
+            {
+                "case": case,
+                "form": form,
+                "version": version,
+                "channels_marker": IdentityForm.CHANNELS_MARKER,
+            },
+        )
     # Bound on every POST, even an empty one: an empty POST must be answered, not shown as a GET.
     form = IdentityForm(request.POST if request.method == "POST" else None, initial=initial)
     conflict = None

@@ -112,7 +112,7 @@ def test_unticked_channels_without_the_marker_keep_the_channels(personas, case, 
 
 def test_the_identity_form_carries_the_version_and_the_channel_marker(personas, case, client):
     client.force_login(personas.operator_a)
-    page = client.get(identity_url(case)).content.decode()
+    page = client.post(identity_url(case), {"action": "reveal"}).content.decode()
     version = CaseIdentity.objects.get(case=case).version
     assert f'name="version" value="{version}"' in page
     assert 'name="safe_channels_shown" value="1"' in page
