@@ -29,7 +29,7 @@ CONFIDENCES = ("confirmed", "one_source", "unverified")
 _CONFIDENCE_RANK = {name: rank for rank, name in enumerate(CONFIDENCES)}
 
 # Bump when the rules' logic changes; the catalogue's own content is folded in as a digest.
-RULES_LOGIC_VERSION = "1.0.0"
+RULES_LOGIC_VERSION = "1.1.0"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
