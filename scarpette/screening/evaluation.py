@@ -163,6 +163,14 @@ def amount(monthly: float | None, months: int | None, total: float | None = None
     }
 
 
+def _unique_caveats(caveats: list[str]) -> list[str]:
+    """Caveats without repeats or empty texts, in first-seen order."""
+    unique = dict.fromkeys(caveats)
+    unique.pop("", None)
+    unique.pop(None, None)
+    return list(unique)
+
+
 class Check:
     """Collects the conditions of one measure for one profile and builds its result."""
 
@@ -194,13 +202,14 @@ class Check:
     def need(self, condition_id: str, tri: Tri, *periods: Period | None) -> Tri:
         """Record one condition. `periods` are the parameters the condition compared against."""
         cond = self.measure.conditions[condition_id]
-        if (
-            tri.value is True
-            and not cond.check
-            and all(p is None or p.confidence == "confirmed" for p in periods)
-        ):
-            self.met.append(cond)  # the common case, kept cheap
-            return tri
+        if tri.value is True and cond.plain:
+            # The common case, kept cheap: met, confirmed, no caveat to add.
+            for period in periods:
+                if period is not None and period.confidence != "confirmed":
+                    break
+            else:
+                self.met.append(cond)
+                return tri
         confidence = cond.confidence
         checks = [cond.check] if cond.check else []
         for period in periods:
@@ -283,10 +292,9 @@ class Check:
         measure = self.measure
         ctx = self.ctx
         caveats = list(self.always)
-        basis = self.basis
         if self.failed:
             status = "not_eligible"
-            reasons = [{"text": c.fail, "legal_basis": c.legal_basis} for c in self.failed]
+            reasons = [c.fail_reason for c in self.failed]
             missing: list[str] = []
             documents: list[str] = []
             amount = None
@@ -294,21 +302,23 @@ class Check:
         else:
             if self.pending:
                 status = "undetermined"
-                reasons = [
-                    {"text": c.pending_text, "legal_basis": c.legal_basis} for c in self.pending
-                ]
+                reasons = [c.pending_reason for c in self.pending]
+                reasons.extend([c.met_reason for c in self.met])
                 missing = list(dict.fromkeys(self.missing))
             else:
                 status = "eligible"
-                reasons = []
+                reasons = [c.met_reason for c in self.met]
                 missing = []
-            reasons.extend({"text": c.met_text, "legal_basis": c.legal_basis} for c in self.met)
             documents = list(measure.documents)
             caveats.extend(self.positive)
             caveats.extend(measure.caveats)
+        # Reason objects are shared by all results (read-only); a dated citation gets its own.
+        basis = self.basis
         if basis:
-            for reason, cond in zip(reasons, self._reason_conditions(), strict=True):
-                reason["legal_basis"] = basis.get(cond.id, reason["legal_basis"])
+            reasons = [
+                {"text": reason["text"], "legal_basis": basis.get(cond.id, reason["legal_basis"])}
+                for reason, cond in zip(reasons, self._reason_conditions(), strict=True)
+            ]
         if ctx.benefits is not None and measure.id in ctx.benefits:
             caveats.append("Risulta che la percepisce già.")
         ctx.outcomes[measure.id] = self.tri
@@ -321,5 +331,5 @@ class Check:
             "applies": applies or measure.applies,
             "channel": channel or measure.channel,
             "amount": amount,
-            "caveats": list(dict.fromkeys(c for c in caveats if c)),
+            "caveats": _unique_caveats(caveats),
         }

@@ -47,6 +47,10 @@ NO_DSU = (
 )
 
 
+# Italian and EU citizens: no permit needed for any measure.
+EU_CITIZENS = frozenset({"IT", "EU"})
+
+
 def citizenship(
     facts: dict[str, Any],
     ok_citizenship: frozenset[str],

@@ -13,6 +13,7 @@ from scarpette.screening.evaluation import (
     unverified_mark,
     within_months,
 )
+from scarpette.screening.facts import PERMITS
 from scarpette.screening.logic import (
     FALSE,
     TRUE,
@@ -26,6 +27,7 @@ from scarpette.screening.logic import (
     unknown,
 )
 from scarpette.screening.rules._common import (
+    EU_CITIZENS,
     PERMIT_18BIS_OPEN,
     STATELESS_OPEN,
     birth_within,
@@ -77,7 +79,7 @@ def _non_eu_permit(
         if permit != "none":
             check.need("permit", tri)
     else:
-        check.need("citizenship", citizenship(facts, frozenset({"IT", "EU"}), ok, {}, stateless))
+        check.need("citizenship", citizenship(facts, EU_CITIZENS, ok, {}, stateless))
 
 
 def _auu_per_child(table: dict, isee: float) -> float:
@@ -289,6 +291,15 @@ def _loss_before_birth(facts: dict, births: list[date], months: int) -> Tri:
     return open_case(_LOSS_ROUTE) if tri.value is True else tri
 
 
+# Any permit will do for the bonus nido; without one, the other parent may still qualify.
+_NIDO_PERMITS = frozenset(p for p in PERMITS if p != "none")
+_NIDO_OPEN_PERMITS = {
+    "none": "Basta che uno dei due genitori sia cittadino UE o abbia un permesso di "
+    "soggiorno: verificare la situazione dell'altro genitore."
+}
+_STATELESS = open_case(STATELESS_OPEN)
+
+
 def bonus_nido(check: Check, ctx: Context) -> dict:
     """Art. 1 c. 355 L. 232/2016 as amended (2025: L. 207/2024)."""
     facts = ctx.facts
@@ -299,32 +310,14 @@ def bonus_nido(check: Check, ctx: Context) -> dict:
         ctx.any_kid(lambda k: all_of(k.age_test(lambda a: a < max_age), k.flag(k.nursery))),
     )
     check.need("resident", fact_is(facts, "resident_in_italy"))
-    any_permit = frozenset(
-        p
-        for p in (
-            "eu_long_term",
-            "eu_family_member_card",
-            "international_protection",
-            "special_protection",
-            "domestic_violence",
-            "application_receipt",
-            "work",
-            "family",
-            "study",
-            "other",
-        )
-    )
     check.need(
         "citizenship",
         citizenship(
             facts,
-            frozenset({"IT", "EU"}),
-            any_permit,
-            {
-                "none": "Basta che uno dei due genitori sia cittadino UE o abbia un permesso di "
-                "soggiorno: verificare la situazione dell'altro genitore."
-            },
-            open_case(STATELESS_OPEN),
+            EU_CITIZENS,
+            _NIDO_PERMITS,
+            _NIDO_OPEN_PERMITS,
+            _STATELESS,
         ),
     )
     isee_notes(check, ctx, family_isee=True)

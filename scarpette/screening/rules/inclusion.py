@@ -21,6 +21,7 @@ from scarpette.screening.logic import (
     unknown,
 )
 from scarpette.screening.rules._common import (
+    EU_CITIZENS,
     PERMIT_18BIS_OPEN,
     citizenship,
     isee_notes,
@@ -306,7 +307,7 @@ def _citizenship_and_residence(check: Check, ctx: Context, years: Period) -> Non
     facts = ctx.facts
     check.need(
         "citizenship",
-        citizenship(facts, frozenset({"IT", "EU"}), _ADI_PERMITS, _ADI_OPEN_PERMITS, TRUE),
+        citizenship(facts, EU_CITIZENS, _ADI_PERMITS, _ADI_OPEN_PERMITS, TRUE),
     )
     check.need("resident", fact_is(facts, "resident_in_italy"))
     check.need(

@@ -11,7 +11,12 @@ from scarpette.screening.logic import (
     open_case,
     unknown,
 )
-from scarpette.screening.rules._common import PERMIT_18BIS_OPEN, STATELESS_OPEN, citizenship
+from scarpette.screening.rules._common import (
+    EU_CITIZENS,
+    PERMIT_18BIS_OPEN,
+    STATELESS_OPEN,
+    citizenship,
+)
 
 # Circolare INPS 54/2025: refugees and subsidiary protection count as Italians.
 _RDL_PERMITS = frozenset(
@@ -50,7 +55,7 @@ def reddito_liberta(check: Check, ctx: Context) -> dict:
         "citizenship",
         citizenship(
             facts,
-            frozenset({"IT", "EU"}),
+            EU_CITIZENS,
             _RDL_PERMITS,
             _RDL_OPEN_PERMITS,
             open_case(STATELESS_OPEN),
