@@ -66,6 +66,51 @@ def audit_log(
     return event
 
 
+def audit_log_many(*, actor, action: str, events: list[dict]) -> list[AuditEvent]:
+    """Append many events of one action to the chain with one lock and one insert.
+
+    For batch jobs (re-screening): each item of `events` holds `object_type`, `object_id`,
+    `organisation_id` and `detail`. Like `audit_log` it runs in the caller's transaction, so the
+    events are written if and only if the changes they describe are; the chain head is locked
+    only for the time of this call, which the caller should make the last step of a short
+    transaction.
+    """
+    if not events:
+        return []
+    info = request_context.current()
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    actor_label = actor.email if actor is not None and actor.is_authenticated else ""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        now = timezone.now()
+        last_id, last_hash = head.last_id, head.last_hash
+        rows = []
+        for item in events:
+            last_id += 1
+            event = AuditEvent(
+                id=last_id,
+                at=now,
+                actor_id=actor_id,
+                actor_label=actor_label[:254],
+                actor_role="",
+                action=action,
+                outcome=AuditEvent.Outcome.OK,
+                object_type=item.get("object_type", ""),
+                object_id=str(item.get("object_id", ""))[:64],
+                organisation_id=item.get("organisation_id"),
+                ip=info.ip,
+                user_agent=info.user_agent[:200],
+                request_id=info.request_id,
+                detail=item.get("detail") or {},
+                prev_hash=last_hash,
+            )
+            event.hash = last_hash = event.compute_hash()
+            rows.append(event)
+        AuditEvent.objects.bulk_create(rows, batch_size=1000)
+        AuditChainHead.objects.filter(pk=1).update(last_id=last_id, last_hash=last_hash)
+    return rows
+
+
 def audit_access_denied(*, actor, object_type: str, object_id: str, organisation_id) -> None:
     """Record an attempt on an object the actor may not see (she is answered 404, as if it did
     not exist; the owning centre's referent sees the attempt in her access log)."""

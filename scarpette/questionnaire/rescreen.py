@@ -1,5 +1,12 @@
 """Re-screening after a rules change: open percorsi are screened again on the facts of their
-latest run, in batches, and a run whose statuses changed is flagged for the operators."""
+latest run, in batches, and a run whose statuses changed is flagged for the operators.
+
+Built for national scale (500,000 percorsi): per batch, one query for the open percorsi (keyset
+pagination), one for the latest run of each (without decrypting anything), one to decrypt only the
+stale runs, the screening in Python outside any transaction, then one short transaction that
+re-checks nothing newer was saved meanwhile, bulk-inserts the new runs and appends their audit
+events with one lock on the chain head. The audit lock is never held while screening.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,10 @@ import json
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from scarpette.audit.services import audit_log
+from scarpette.audit.services import audit_log_many
 from scarpette.cases.models import Case
 from scarpette.questionnaire.models import ScreeningRun
 from scarpette.screening.catalogue import RULES_VERSION
@@ -27,35 +35,47 @@ def _statuses(results: list[dict]) -> dict[str, str]:
     return {r["measure"]: r["status"] for r in results}
 
 
-def rescreen_open_cases(*, batch_size: int = 500, today=None) -> RescreenReport:
+def rescreen_open_cases(*, batch_size: int = 1000, today=None) -> RescreenReport:
     """Screen again every open percorso whose latest run used other rules. Idempotent: a second
-    run finds nothing to do. Each batch is one transaction."""
+    run finds nothing to do. Each batch writes in one short transaction; a percorso screened
+    by an operator while the batch was computed is skipped (its new run is already current)."""
     today = today or timezone.localdate()
+    as_of = today.isoformat()
     report = RescreenReport()
     last_id = 0
     while True:
-        case_ids = list(
+        cases = list(
             Case.objects.filter(status=Case.Status.OPEN, id__gt=last_id)
             .order_by("id")
-            .values_list("id", flat=True)[:batch_size]
+            .values_list("id", "public_id", "centre_id")[:batch_size]
         )
-        if not case_ids:
+        if not cases:
             return report
-        last_id = case_ids[-1]
-        with transaction.atomic():
-            latest = {}
-            for run in ScreeningRun.objects.filter(case_id__in=case_ids).order_by(
-                "case_id", "-created_at", "-id"
-            ):
-                latest.setdefault(run.case_id, run)
-            for run in latest.values():
-                report.checked += 1
-                if run.rules_version == RULES_VERSION:
-                    continue
-                output = screen({**run.facts, "as_of": today.isoformat()})
-                before, after = _statuses(run.results), _statuses(output["results"])
-                changed = sorted(m for m in after if before.get(m) != after[m])
-                new = ScreeningRun.objects.create(
+        last_id = cases[-1][0]
+        case_info = {case_id: (public_id, centre_id) for case_id, public_id, centre_id in cases}
+
+        latest: dict[int, tuple[int, str]] = {}
+        for run_id, case_id, version in (
+            ScreeningRun.objects.filter(case_id__in=case_info)
+            .order_by("case_id", "-created_at", "-id")
+            .values_list("id", "case_id", "rules_version")
+        ):
+            latest.setdefault(case_id, (run_id, version))
+        report.checked += len(latest)
+        stale = [run_id for run_id, version in latest.values() if version != RULES_VERSION]
+        if not stale:
+            continue
+
+        new_runs = []
+        changes = []
+        for run in ScreeningRun.objects.filter(id__in=stale).only(
+            "id", "case_id", "session_id", "facts_json", "results_json"
+        ):
+            output = screen({**run.facts, "as_of": as_of})
+            before, after = _statuses(run.results), _statuses(output["results"])
+            changed = sorted(m for m in after if before.get(m) != after[m])
+            new_runs.append(
+                ScreeningRun(
                     case_id=run.case_id,
                     session_id=run.session_id,
                     as_of=today,
@@ -64,13 +84,35 @@ def rescreen_open_cases(*, batch_size: int = 500, today=None) -> RescreenReport:
                     results_json=json.dumps(output["results"], ensure_ascii=False),
                     changed_measures=changed,
                 )
-                report.rescreened += 1
-                report.changed += bool(changed)
-                audit_log(
-                    actor=None,
-                    action="screening.run.rescreened",
-                    object_type="cases.case",
-                    object_id=str(new.case.public_id),
-                    organisation_id=new.case.centre_id,
-                    detail={"run": str(new.public_id), "changed": changed},
-                )
+            )
+            changes.append((run.id, changed))
+
+        with transaction.atomic():
+            # Skip a percorso that got a newer run while this batch was being computed.
+            current = dict(
+                ScreeningRun.objects.filter(case_id__in=[r.case_id for r in new_runs])
+                .values("case_id")
+                .annotate(newest=Max("id"))
+                .values_list("case_id", "newest")
+            )
+            keep = [
+                (new, changed)
+                for new, (old_id, changed) in zip(new_runs, changes, strict=True)
+                if current.get(new.case_id) == old_id
+            ]
+            ScreeningRun.objects.bulk_create([new for new, _changed in keep], batch_size=1000)
+            audit_log_many(
+                actor=None,
+                action="screening.run.rescreened",
+                events=[
+                    {
+                        "object_type": "cases.case",
+                        "object_id": str(case_info[new.case_id][0]),
+                        "organisation_id": case_info[new.case_id][1],
+                        "detail": {"run": str(new.public_id), "changed": changed},
+                    }
+                    for new, changed in keep
+                ],
+            )
+        report.rescreened += len(keep)
+        report.changed += sum(1 for _new, changed in keep if changed)

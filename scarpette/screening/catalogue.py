@@ -29,7 +29,7 @@ CONFIDENCES = ("confirmed", "one_source", "unverified")
 _CONFIDENCE_RANK = {name: rank for rank, name in enumerate(CONFIDENCES)}
 
 # Bump when the rules' logic changes; the catalogue's own content is folded in as a digest.
-RULES_LOGIC_VERSION = "1.0.0"
+RULES_LOGIC_VERSION = "1.1.0"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -62,6 +62,21 @@ class Condition:
     check: str  # what to verify when confidence is not "confirmed"
     met_text: str = ""
     pending_text: str = ""
+    # Derived once, shared by every result (read-only): whether a met condition needs no
+    # caveat, and the reason objects a result lists for it.
+    plain: bool = field(init=False, default=False, compare=False)
+    met_reason: dict = field(init=False, default=None, compare=False, hash=False)
+    pending_reason: dict = field(init=False, default=None, compare=False, hash=False)
+    fail_reason: dict = field(init=False, default=None, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "plain", self.confidence == "confirmed" and not self.check)
+        setattr_(self, "met_reason", {"text": self.met_text, "legal_basis": self.legal_basis})
+        setattr_(
+            self, "pending_reason", {"text": self.pending_text, "legal_basis": self.legal_basis}
+        )
+        setattr_(self, "fail_reason", {"text": self.fail, "legal_basis": self.legal_basis})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +90,10 @@ class Period:
     confidence: str
     check: str = ""  # what to verify, required unless confirmed
     note: str = ""  # shown with results that use this value (e.g. an announced change)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confidence == "confirmed"
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -28,29 +28,49 @@ INCONSISTENT_CHILD = (
 
 
 def years_between(start: date, end: date) -> int:
-    """Whole years from `start` to `end` (an age on `end` for someone born on `start`)."""
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    """Whole years from `start` to `end` (an age on `end` for someone born on `start`).
+
+    Counted as art. 2963 c.c. counts periods: a year ends on the day with the same number, so
+    someone born on 29 February has a birthday on 28 February in a common year.
+    """
+    years = end.year - start.year
+    if years > 0 and add_years(start, years) > end:
+        years -= 1
+    return years
+
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_length(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
 
 
 def add_years(day: date, years: int) -> date:
     """`day` plus whole years; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+    year = day.year + years
+    if day.month == 2 and day.day == 29 and _month_length(year, 2) == 28:
+        return date(year, 2, 28)
+    return day.replace(year=year)
 
 
 def add_months(day: date, months: int) -> date:
-    """`day` plus (or minus) whole months, clamped to the end of the month."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
+    """`day` plus (or minus) whole months, clamped to the end of the month (art. 2963 c.c.)."""
+    year, month = divmod(day.year * 12 + (day.month - 1) + months, 12)
     month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+    return date(year, month, min(day.day, _month_length(year, month)))
+
+
+def within_months(event: date, day: date, months: int) -> bool:
+    """`day` falls within `months` months of `event`, counted forward from the event.
+
+    Art. 2963 c.c.: a period in months ends on the day of the same number in the last month
+    (the month's last day if that day does not exist), and that day still counts. So a birth on
+    28 February is "within six months" until 28 August, not 31 August.
+    """
+    return event <= day <= add_months(event, months)
 
 
 class Kid:
@@ -123,6 +143,15 @@ def eur(value: float) -> str:
     return f"{text} €"
 
 
+def unverified_mark(period: Period | None, *, plural: bool = True) -> str:
+    """Words to append to a caveat that quotes a parameter's value which is not confirmed."""
+    if period is None or period.confidence == "confirmed":
+        return ""
+    if period.confidence == "one_source":
+        return " (valori da una sola fonte)" if plural else " (valore da una sola fonte)"
+    return " (valori non verificati)" if plural else " (valore non verificato)"
+
+
 def amount(monthly: float | None, months: int | None, total: float | None = None) -> dict:
     """The contract's amount shape, rounded to cents."""
     if total is None and monthly is not None and months is not None:
@@ -132,6 +161,14 @@ def amount(monthly: float | None, months: int | None, total: float | None = None
         "months": months,
         "total": None if total is None else round(float(total), 2),
     }
+
+
+def _unique_caveats(caveats: list[str]) -> list[str]:
+    """Caveats without repeats or empty texts, in first-seen order."""
+    unique = dict.fromkeys(caveats)
+    unique.pop("", None)
+    unique.pop(None, None)
+    return list(unique)
 
 
 class Check:
@@ -147,6 +184,7 @@ class Check:
         "always",
         "positive",
         "negative",
+        "basis",
     )
 
     def __init__(self, measure: Measure, ctx: Context) -> None:
@@ -159,17 +197,19 @@ class Check:
         self.always: list[str] = []  # caveats for any status
         self.positive: list[str] = []  # caveats for eligible / undetermined
         self.negative: list[str] = []  # caveats for not_eligible
+        self.basis: dict[str, str] | None = None  # legal bases that depend on the date
 
     def need(self, condition_id: str, tri: Tri, *periods: Period | None) -> Tri:
         """Record one condition. `periods` are the parameters the condition compared against."""
         cond = self.measure.conditions[condition_id]
-        if (
-            tri.value is True
-            and not cond.check
-            and all(p is None or p.confidence == "confirmed" for p in periods)
-        ):
-            self.met.append(cond)  # the common case, kept cheap
-            return tri
+        if tri.value is True and cond.plain:
+            # The common case, kept cheap: met, confirmed, no caveat to add.
+            for period in periods:
+                if period is not None and period.confidence != "confirmed":
+                    break
+            else:
+                self.met.append(cond)
+                return tri
         confidence = cond.confidence
         checks = [cond.check] if cond.check else []
         for period in periods:
@@ -197,6 +237,14 @@ class Check:
             self.positive.extend(checks)
         return tri
 
+    def cite(self, legal_basis: str, *condition_ids: str) -> None:
+        """Cite `legal_basis` for these conditions instead of the catalogue's text (a measure
+        renewed by a yearly decree cites the decree of the edition in force)."""
+        if self.basis is None:
+            self.basis = {}
+        for condition_id in condition_ids:
+            self.basis[condition_id] = legal_basis
+
     def note(self, text: str) -> None:
         """A caveat shown whatever the status."""
         self.always.append(text)
@@ -213,6 +261,12 @@ class Check:
             self.positive.append(period.check)
         if period.note:
             self.positive.append(period.note)
+
+    def _reason_conditions(self) -> list[Condition]:
+        """The conditions behind the reasons of the result, in the same order."""
+        if self.failed:
+            return self.failed
+        return self.pending + self.met
 
     @property
     def tri(self) -> Tri:
@@ -240,7 +294,7 @@ class Check:
         caveats = list(self.always)
         if self.failed:
             status = "not_eligible"
-            reasons = [{"text": c.fail, "legal_basis": c.legal_basis} for c in self.failed]
+            reasons = [c.fail_reason for c in self.failed]
             missing: list[str] = []
             documents: list[str] = []
             amount = None
@@ -248,18 +302,23 @@ class Check:
         else:
             if self.pending:
                 status = "undetermined"
-                reasons = [
-                    {"text": c.pending_text, "legal_basis": c.legal_basis} for c in self.pending
-                ]
+                reasons = [c.pending_reason for c in self.pending]
+                reasons.extend([c.met_reason for c in self.met])
                 missing = list(dict.fromkeys(self.missing))
             else:
                 status = "eligible"
-                reasons = []
+                reasons = [c.met_reason for c in self.met]
                 missing = []
-            reasons.extend({"text": c.met_text, "legal_basis": c.legal_basis} for c in self.met)
             documents = list(measure.documents)
             caveats.extend(self.positive)
             caveats.extend(measure.caveats)
+        # Reason objects are shared by all results (read-only); a dated citation gets its own.
+        basis = self.basis
+        if basis:
+            reasons = [
+                {"text": reason["text"], "legal_basis": basis.get(cond.id, reason["legal_basis"])}
+                for reason, cond in zip(reasons, self._reason_conditions(), strict=True)
+            ]
         if ctx.benefits is not None and measure.id in ctx.benefits:
             caveats.append("Risulta che la percepisce già.")
         ctx.outcomes[measure.id] = self.tri
@@ -272,5 +331,5 @@ class Check:
             "applies": applies or measure.applies,
             "channel": channel or measure.channel,
             "amount": amount,
-            "caveats": list(dict.fromkeys(c for c in caveats if c)),
+            "caveats": _unique_caveats(caveats),
         }

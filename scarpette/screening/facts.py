@@ -149,6 +149,9 @@ FACTS: dict[str, FactSpec] = {
     "maternity_contributions": _bool("almeno 3 mesi di contributi tra 18 e 9 mesi prima del parto"),
     "has_business_project": _bool("progetto d'impresa o di lavoro autonomo"),
     "income_drop_recent": _bool("calo del reddito oltre il 25% o perdita del lavoro"),
+    # Added after contract v1 (additions only, see docs/screening.md).
+    "benefit_end_date": FactSpec("date", "data di fine dell'ultima prestazione INPS"),
+    "assets_drop_recent": _bool("calo del patrimonio oltre il 20%"),
 }
 
 CHILD_FIELDS: dict[str, FactSpec] = {

@@ -7,6 +7,7 @@ import json
 from django.core.management import call_command
 from django.urls import reverse
 
+from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open, case_set_status
 from scarpette.questionnaire.models import ScreeningRun
 from scarpette.questionnaire.services import session_complete, session_start
@@ -53,6 +54,15 @@ def test_it_rescreens_open_cases_with_old_rules_and_flags_changes(personas, clie
     assert unchanged_case.screenings.order_by("-created_at", "-id").first().changed_measures == []
     assert closed_case.screenings.count() == 1  # closed percorsi are left alone
 
+    # One audit event per re-screened percorso, appended in bulk, and the chain still verifies.
+    events = AuditEvent.objects.filter(action="screening.run.rescreened")
+    assert sorted(e.object_id for e in events) == sorted(
+        [str(case.public_id), str(unchanged_case.public_id)]
+    )
+    assert events.get(object_id=str(case.public_id)).detail["changed"] == ["assegno_unico"]
+    call_command("audit_verify")
+    assert "audit chain intact" in capsys.readouterr().out
+
     call_command("rescreen")
     assert "re-screened 0" in capsys.readouterr().out  # idempotent
 
@@ -71,6 +81,31 @@ def test_it_rescreens_open_cases_with_old_rules_and_flags_changes(personas, clie
         .content.decode()
         .split("I tuoi percorsi aperti")[0]
     )
+
+
+def test_a_run_saved_meanwhile_is_not_overwritten(personas, monkeypatch):
+    case, session, run = screened(personas)
+    age_run(run, flip="assegno_unico")
+    import scarpette.questionnaire.rescreen as rescreen
+
+    real_screen = rescreen.screen
+
+    def screen_while_operator_saves(profile):
+        # The operator completes a new questionnaire while the batch is being computed.
+        ScreeningRun.objects.create(
+            case=case,
+            session=session,
+            as_of=run.as_of,
+            rules_version=RULES_VERSION,
+            facts_json=run.facts_json,
+            results_json=run.results_json,
+        )
+        return real_screen(profile)
+
+    monkeypatch.setattr(rescreen, "screen", screen_while_operator_saves)
+    report = rescreen.rescreen_open_cases()
+    assert (report.checked, report.rescreened) == (1, 0)
+    assert case.screenings.count() == 2
 
 
 def test_other_centres_do_not_see_the_flag(personas, client):

@@ -6,7 +6,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from scarpette.screening.catalogue import CATALOGUE
-from scarpette.screening.evaluation import Check, Context, Kid, add_months
+from scarpette.screening.evaluation import (
+    INCONSISTENT_CHILD,
+    Check,
+    Context,
+    Kid,
+    add_months,
+    add_years,
+    within_months,
+)
 from scarpette.screening.logic import (
     FALSE,
     TRUE,
@@ -37,6 +45,10 @@ NO_DSU = (
     "Non ha un ISEE valido: serve presentare la DSU (on line, CAF o patronato) per conoscere il "
     "valore che decide il requisito."
 )
+
+
+# Italian and EU citizens: no permit needed for any measure.
+EU_CITIZENS = frozenset({"IT", "EU"})
 
 
 def citizenship(
@@ -108,7 +120,7 @@ def isee_waiver(ctx: Context) -> Tri:
     recent = (
         unknown("protection_path_start")
         if start is None
-        else of(start <= ctx.as_of < add_months(start, 12))
+        else of(within_months(start, ctx.as_of, 12))
     )
     return all_of(in_path, recent)
 
@@ -121,32 +133,34 @@ def isee_waiver_note(check: Check, ctx: Context) -> None:
 
 
 def birth_within(kid: Kid, as_of: date, months: int) -> Tri:
-    """The child was born in the last `months` months (the 6-month windows of the maternity
-    allowances). Needs the birth date; an age of 1 or more rules it out."""
+    """The screening date falls within `months` months of the child's birth (the 6-month windows
+    of the maternity allowances), counted forward from the birth (see `within_months`). Needs the
+    birth date; an age of 1 or more rules it out."""
     born = kid.born_on
     age = kid.age
     if born is None:
         if age is not None and age >= 1:
             return FALSE
         return unknown("children")
-    recent = add_months(as_of, -months) <= born <= as_of
+    recent = within_months(born, as_of, months)
     if recent and age is not None and age >= 1:
-        return open_case(
-            "L'età e la data di nascita di un figlio non coincidono: correggere i dati del figlio."
-        )
+        return open_case(INCONSISTENT_CHILD)
     return of(recent)
 
 
-def latest_recent_birth(ctx: Context, months: int) -> date | None:
-    """The most recent known birth date inside the window (for amounts fixed by birth year)."""
+def recent_births(ctx: Context, months: int) -> list[date]:
+    """Known birth dates inside the window, latest first (amounts fixed by the year of birth)."""
     if not ctx.kids:
-        return None
-    dates = [
-        k.born_on
-        for k in ctx.kids
-        if k.born_on is not None and birth_within(k, ctx.as_of, months).value is True
-    ]
-    return max(dates) if dates else None
+        return []
+    as_of = ctx.as_of
+    return sorted(
+        (
+            k.born_on
+            for k in ctx.kids
+            if k.born_on is not None and birth_within(k, as_of, months).value is True
+        ),
+        reverse=True,
+    )
 
 
 def job_ended_tri(facts: dict[str, Any]) -> Tri:
@@ -178,22 +192,43 @@ MATERNITY_RESIGNATION = (
 )
 
 
-def _maternity_protected(ctx: Context, end: date | None) -> bool:
-    """Resignation in the protected maternity period (pregnancy to the child's first birthday).
+def _maternity_protected(ctx: Context, end: date | None) -> Tri:
+    """Resignation in the protected maternity period: from the start of pregnancy (300 days
+    before the birth) to the child's first birthday.
 
-    Only known facts can open this exception (it is read as a reason to doubt a "not eligible",
-    never as a reason to grant), so unknown children or dates simply leave it closed.
+    Unknown dates or children leave it undetermined (never false): "involuntary" is an
+    alternative, and an unknown alternative must not turn into "not eligible".
     """
     if end is None:
-        return False
-    pregnant = ctx.facts.get("pregnant_month")
-    if pregnant and end >= add_months(ctx.as_of, -pregnant):
-        return True
-    for kid in ctx.kids or ():
-        born = kid.born_on
-        if born is not None and born - timedelta(days=300) <= end <= born + timedelta(days=365):
-            return True
-    return False
+        return unknown("job_end_date")
+    facts = ctx.facts
+    as_of = ctx.as_of
+    pregnant = facts.get("pregnant_month")
+    if pregnant is None:
+        # A pregnancy that began after the job ended cannot protect that resignation.
+        by_pregnancy = unknown("pregnant_month") if end >= add_months(as_of, -9) else FALSE
+    else:
+        by_pregnancy = of(bool(pregnant) and end >= add_months(as_of, -pregnant))
+    if ctx.kids is None:
+        return any_of(by_pregnancy, unknown("children"))
+    return any_of(by_pregnancy, *(_protected_by(kid, end, as_of) for kid in ctx.kids))
+
+
+def _protected_by(kid: Kid, end: date, as_of: date) -> Tri:
+    """Whether `end` falls between 300 days before this child's birth and the first birthday."""
+    born = kid.born_on
+    if born is not None:
+        return of(born - timedelta(days=300) <= end <= add_years(born, 1))
+    if kid.age is None:
+        return unknown("children")
+    # Only the age is known: the birth lies between these two days.
+    latest = add_years(as_of, -kid.age)
+    earliest = add_years(as_of, -kid.age - 1) + timedelta(days=1)
+    if end > add_years(latest, 1) or end < earliest - timedelta(days=300):
+        return FALSE
+    if latest - timedelta(days=300) <= end <= add_years(earliest, 1):
+        return TRUE
+    return unknown("children")
 
 
 def involuntary_tri(ctx: Context) -> Tri:
@@ -210,16 +245,27 @@ def involuntary_tri(ctx: Context) -> Tri:
         by_reason = unknown("resignation_reason")
     elif reason == "workplace_just_cause":
         by_reason = open_case(WORKPLACE_JUST_CAUSE)
-    elif _maternity_protected(ctx, facts.get("job_end_date")):
-        by_reason = open_case(MATERNITY_RESIGNATION)
     else:
-        by_reason = FALSE
+        protected = _maternity_protected(ctx, facts.get("job_end_date"))
+        by_reason = open_case(MATERNITY_RESIGNATION) if protected.value is True else protected
     return any_of(fact_is(facts, "job_loss_involuntary"), by_reason)
 
 
+NOT_ENDED_YET = (
+    "Alla data della valutazione il lavoro non è ancora finito: la domanda si presenta dopo la "
+    "fine del rapporto di lavoro, entro il termine."
+)
+
+
 def application_deadline(ctx: Context, days: int) -> Tri:
-    """Within `days` days of the end of the job (NASpI and DIS-COLL: 68)."""
+    """Within `days` days of the end of the job (NASpI and DIS-COLL: 68).
+
+    The day the job ended is not counted (art. 2963 c.c.), so the last day is the end date plus
+    `days`; before the job has ended the application cannot be made yet.
+    """
     end = ctx.facts.get("job_end_date")
     if end is None:
         return unknown("job_end_date")
+    if ctx.as_of < end:
+        return open_case(NOT_ENDED_YET)
     return of(ctx.as_of <= end + timedelta(days=days))

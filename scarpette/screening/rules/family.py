@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from scarpette.screening.evaluation import Check, Context, Kid, amount, eur
+from scarpette.screening.evaluation import (
+    Check,
+    Context,
+    Kid,
+    amount,
+    eur,
+    unverified_mark,
+    within_months,
+)
+from scarpette.screening.facts import PERMITS
 from scarpette.screening.logic import (
     FALSE,
     TRUE,
@@ -13,16 +22,18 @@ from scarpette.screening.logic import (
     any_of,
     fact_is,
     fact_test,
+    of,
     open_case,
     unknown,
 )
 from scarpette.screening.rules._common import (
+    EU_CITIZENS,
     PERMIT_18BIS_OPEN,
     STATELESS_OPEN,
     birth_within,
     citizenship,
     isee_notes,
-    latest_recent_birth,
+    recent_births,
 )
 
 _YOUNG_ADULT = (
@@ -68,7 +79,7 @@ def _non_eu_permit(
         if permit != "none":
             check.need("permit", tri)
     else:
-        check.need("citizenship", citizenship(facts, frozenset({"IT", "EU"}), ok, {}, stateless))
+        check.need("citizenship", citizenship(facts, EU_CITIZENS, ok, {}, stateless))
 
 
 def _auu_per_child(table: dict, isee: float) -> float:
@@ -120,8 +131,9 @@ def assegno_unico(check: Check, ctx: Context) -> dict:
                 per_child = None
                 check.note_if_positive(
                     f"Importo per figlio minore tra {eur(table['min'])} e {eur(table['max'])} al "
-                    "mese secondo l'ISEE."
+                    f"mese secondo l'ISEE{unverified_mark(table_period)}."
                 )
+                check.note_period(table_period)
             if per_child is not None and count:
                 result_amount = amount(per_child * count, months.value)
                 check.note_period(table_period)
@@ -152,6 +164,13 @@ def assegno_unico(check: Check, ctx: Context) -> dict:
             "Di regola l'assegno è diviso al 50% tra i genitori: l'importo indicato è quello "
             "complessivo per i figli."
         )
+    if ctx.kids and any(kid.lives is False for kid in ctx.kids):
+        check.note_if_positive(
+            "Un figlio non vive con lei: l'Assegno Unico spetta ai genitori che esercitano la "
+            "responsabilità genitoriale (di regola al 50%), anche se il figlio vive con l'altro "
+            "genitore; la domanda di solito la presenta il genitore con cui vive il figlio. Il "
+            "figlio resta nell'importo indicato."
+        )
     if ctx.as_of.year == 2026 and ctx.as_of.month <= 2:
         check.note_if_positive(
             "Per gennaio e febbraio 2026 l'INPS usa l'ISEE valido al 31 dicembre 2025 (messaggio "
@@ -169,9 +188,10 @@ _MATERNITY_CHECK_PERMIT = (
 )
 
 
-def _recent_birth(check: Check, ctx: Context, months: int) -> date | None:
+def _recent_birth(check: Check, ctx: Context, months: int) -> list[date]:
+    """Record the birth-window condition; return the known births inside it, latest first."""
     check.need("recent_birth", ctx.any_kid(lambda k: birth_within(k, ctx.as_of, months)))
-    return latest_recent_birth(ctx, months)
+    return recent_births(ctx, months)
 
 
 def _maternity_pay(check: Check, ctx: Context) -> None:
@@ -193,7 +213,8 @@ def assegno_maternita_comuni(check: Check, ctx: Context) -> dict:
     facts = ctx.facts
     measure = check.measure
     window = measure.param("window_months", ctx.as_of).value
-    born = _recent_birth(check, ctx, window)
+    births = _recent_birth(check, ctx, window)
+    born = births[0] if births else None
     check.need("resident", fact_is(facts, "resident_in_italy"))
     _non_eu_permit(
         check, ctx, _MATERNITY_PERMITS, _MATERNITY_CHECK_PERMIT, stateless=open_case(STATELESS_OPEN)
@@ -220,29 +241,20 @@ def assegno_maternita_stato(check: Check, ctx: Context) -> dict:
     facts = ctx.facts
     measure = check.measure
     window = measure.param("window_months", ctx.as_of).value
-    born = _recent_birth(check, ctx, window)
+    births = _recent_birth(check, ctx, window)
+    born = births[0] if births else None
     check.need("resident", fact_is(facts, "resident_in_italy"))
     _non_eu_permit(
         check, ctx, _MATERNITY_PERMITS, _MATERNITY_CHECK_PERMIT, stateless=open_case(STATELESS_OPEN)
     )
-    contributions = facts.get("maternity_contributions")
-    if contributions is None:
-        tri = unknown("maternity_contributions")
-    elif contributions:
-        tri = TRUE
-    else:
-        end = facts.get("job_end_date")
-        near_birth = born is not None and end is not None and 0 <= (born - end).days <= 274
-        tri = (
-            open_case(
-                "Ha perso il lavoro nei 9 mesi prima del parto: l'assegno può spettare anche "
-                "per questa via (perdita del lavoro o di una prestazione entro 9 mesi). "
-                "Verificare i contributi con il patronato."
-            )
-            if near_birth
-            else FALSE
-        )
-    check.need("contributions", tri)
+    loss_months = measure.param("loss_window_months", born or ctx.as_of).value
+    check.need(
+        "contributions",
+        any_of(
+            fact_is(facts, "maternity_contributions"),
+            _loss_before_birth(facts, births, loss_months),
+        ),
+    )
     _maternity_pay(check, ctx)
     total = measure.param("total", born or ctx.as_of)
     result_amount = None
@@ -250,6 +262,42 @@ def assegno_maternita_stato(check: Check, ctx: Context) -> dict:
         result_amount = amount(None, None, total.value)
         check.note_period(total)
     return check.result(result_amount)
+
+
+_LOSS_ROUTE = (
+    "Ha perso il lavoro o una prestazione INPS nei 9 mesi prima del parto: l'assegno può "
+    "spettare per questa via se quel lavoro (o il lavoro da cui derivava la prestazione) è durato "
+    "almeno 3 mesi. Verificare i contributi con il patronato."
+)
+
+
+def _loss_before_birth(facts: dict, births: list[date], months: int) -> Tri:
+    """Art. 75 d.lgs. 151/2001: a job or a benefit lost within `months` months before the birth.
+
+    Counted forward from the loss (art. 2963 c.c.): the birth falls on or before the day with the
+    same number `months` months later. Either route is enough; an unknown date never counts as
+    "no" (then the result is undetermined and the date is missing).
+    """
+    if not births:
+        return unknown("children")
+    routes = []
+    for name in ("job_end_date", "benefit_end_date"):
+        lost = facts.get(name)
+        if lost is None:
+            routes.append(unknown(name))
+        else:
+            routes.append(of(any(within_months(lost, born, months) for born in births)))
+    tri = any_of(*routes)
+    return open_case(_LOSS_ROUTE) if tri.value is True else tri
+
+
+# Any permit will do for the bonus nido; without one, the other parent may still qualify.
+_NIDO_PERMITS = frozenset(p for p in PERMITS if p != "none")
+_NIDO_OPEN_PERMITS = {
+    "none": "Basta che uno dei due genitori sia cittadino UE o abbia un permesso di "
+    "soggiorno: verificare la situazione dell'altro genitore."
+}
+_STATELESS = open_case(STATELESS_OPEN)
 
 
 def bonus_nido(check: Check, ctx: Context) -> dict:
@@ -262,32 +310,14 @@ def bonus_nido(check: Check, ctx: Context) -> dict:
         ctx.any_kid(lambda k: all_of(k.age_test(lambda a: a < max_age), k.flag(k.nursery))),
     )
     check.need("resident", fact_is(facts, "resident_in_italy"))
-    any_permit = frozenset(
-        p
-        for p in (
-            "eu_long_term",
-            "eu_family_member_card",
-            "international_protection",
-            "special_protection",
-            "domestic_violence",
-            "application_receipt",
-            "work",
-            "family",
-            "study",
-            "other",
-        )
-    )
     check.need(
         "citizenship",
         citizenship(
             facts,
-            frozenset({"IT", "EU"}),
-            any_permit,
-            {
-                "none": "Basta che uno dei due genitori sia cittadino UE o abbia un permesso di "
-                "soggiorno: verificare la situazione dell'altro genitore."
-            },
-            open_case(STATELESS_OPEN),
+            EU_CITIZENS,
+            _NIDO_PERMITS,
+            _NIDO_OPEN_PERMITS,
+            _STATELESS,
         ),
     )
     isee_notes(check, ctx, family_isee=True)
@@ -298,22 +328,39 @@ def bonus_nido(check: Check, ctx: Context) -> dict:
         check.note_if_positive("Importi non disponibili per la data indicata.")
     elif ctx.kids is not None:
         table = period.value
-        nursery_kids = [
-            k
-            for k in ctx.kids
-            if all_of(k.age_test(lambda a: a < max_age), k.flag(k.nursery)).value is True
-        ]
         isee = facts.get("isee")
-        if nursery_kids:
-            kid = nursery_kids[0]
+        has_isee = facts.get("has_isee")
+        # Each child in a nursery counts, with the amount of its own birth date: the total
+        # must not depend on the order in which the children are listed.
+        yearly_total = 0.0
+        counted = 0
+        uncertain = False
+        for kid in ctx.kids:
+            attends = all_of(kid.age_test(lambda a: a < max_age), kid.flag(kid.nursery)).value
+            if attends is None:
+                uncertain = True
+                continue
+            if not attends:
+                continue
             new_rule = None if kid.born_on is None else kid.born_on >= table["newborn_from"]
-            yearly = _nido_amount(table, isee, facts.get("has_isee"), new_rule)
-            if yearly is not None:
-                instalments = table["instalments"]
-                result_amount = amount(yearly / instalments, instalments, yearly)
-                check.note_period(period)
+            yearly = _nido_amount(table, isee, has_isee, new_rule)
+            if yearly is None:
+                counted = 0
+                break
+            yearly_total += yearly
+            counted += 1
+        if counted:
+            instalments = table["instalments"]
+            result_amount = amount(yearly_total / instalments, instalments, yearly_total)
+            check.note_period(period)
+            check.note_if_positive(
+                "Importo massimo per ciascun figlio iscritto al nido, sommato per tutti i figli, "
+                "rimborsato sulle rette pagate (rate mensili)."
+            )
+            if uncertain:
                 check.note_if_positive(
-                    "Importo massimo per un figlio, rimborsato sulle rette pagate (rate mensili)."
+                    "L'importo conta solo i figli che risultano iscritti al nido: per un altro "
+                    "figlio sotto i 3 anni iscritto si aggiunge il suo importo."
                 )
     return check.result(result_amount)
 

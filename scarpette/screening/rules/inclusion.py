@@ -6,7 +6,7 @@ from datetime import date
 from functools import lru_cache
 
 from scarpette.screening.catalogue import CATALOGUE, Period
-from scarpette.screening.evaluation import Check, Context, amount, eur
+from scarpette.screening.evaluation import Check, Context, amount, eur, unverified_mark
 from scarpette.screening.logic import (
     FALSE,
     TRUE,
@@ -21,6 +21,7 @@ from scarpette.screening.logic import (
     unknown,
 )
 from scarpette.screening.rules._common import (
+    EU_CITIZENS,
     PERMIT_18BIS_OPEN,
     citizenship,
     isee_notes,
@@ -235,6 +236,15 @@ def assegno_inclusione(check: Check, ctx: Context) -> dict:
             missing.append("renting")
         bases = (low, high)
     income = facts.get("household_income")
+    if renting is True and income is not None and base_rent <= income < base_rent * scales[1]:
+        # DL 48/2023 art. 2 c. 2 lett. b) n. 4 raises the threshold for renters; we read it, as
+        # the ordinary one, multiplied by the equivalence scale (docs/screening.md).
+        check.note_if_positive(
+            "Per chi è in affitto la soglia di reddito di "
+            f"{eur(base_rent)} è stata moltiplicata per la scala di equivalenza del nucleo, come "
+            "quella ordinaria: se l'INPS la applicasse senza scala, con questo reddito il "
+            "requisito non sarebbe soddisfatto. Verificare con la circolare INPS 105/2023."
+        )
     check.need(
         "income",
         _income_test(income, bases, scales, tuple(missing)),
@@ -281,7 +291,8 @@ def assegno_inclusione(check: Check, ctx: Context) -> dict:
             rent = p["rent_max"]
             check.note_if_positive(
                 "Se la famiglia paga un affitto registrato si aggiunge un contributo fino a "
-                f"{eur(rent.value)} l'anno ({eur(rent.value / 12)} al mese)."
+                f"{eur(rent.value)} l'anno ({eur(rent.value / 12)} al mese)"
+                f"{unverified_mark(rent, plural=False)}."
             )
             check.note_period(rent)
     return check.result(result_amount)
@@ -296,7 +307,7 @@ def _citizenship_and_residence(check: Check, ctx: Context, years: Period) -> Non
     facts = ctx.facts
     check.need(
         "citizenship",
-        citizenship(facts, frozenset({"IT", "EU"}), _ADI_PERMITS, _ADI_OPEN_PERMITS, TRUE),
+        citizenship(facts, EU_CITIZENS, _ADI_PERMITS, _ADI_OPEN_PERMITS, TRUE),
     )
     check.need("resident", fact_is(facts, "resident_in_italy"))
     check.need(
@@ -380,6 +391,13 @@ def carta_dedicata_a_te(check: Check, ctx: Context) -> dict:
         check.need("isee", FALSE)
         return check.result(None)
     values = edition.value
+    check.cite(
+        f"L. 197/2022, art. 1 c. 450; {values['decree']}",
+        "isee",
+        "members",
+        "resident",
+        "no_excluded_benefits",
+    )
     check.need("isee", fact_test(facts, "isee", lambda v: v <= values["isee_max"]), edition)
     isee_notes(check, ctx, family_isee=False)
     household = Household.of(ctx)
@@ -417,7 +435,10 @@ def carta_dedicata_a_te(check: Check, ctx: Context) -> dict:
 def isee_corrente(check: Check, ctx: Context) -> dict:
     """DPCM 159/2013 art. 9; modulo MS (decreto direttoriale 75/2025)."""
     facts = ctx.facts
-    check.need("income_drop", fact_is(facts, "income_drop_recent"))
+    # Either change is enough; the asset route (more than 20%) exists from 1 April 2025.
+    route = check.measure.param("asset_route", ctx.as_of)
+    assets = fact_is(facts, "assets_drop_recent") if route.value else FALSE
+    check.need("income_drop", any_of(fact_is(facts, "income_drop_recent"), assets), route)
     if facts.get("has_isee") is False:
         check.note_if_positive(
             "Non ha ancora un ISEE valido: l'ISEE corrente si chiede insieme alla DSU ordinaria."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scarpette.screening.evaluation import Check, Context, add_years, amount
+from scarpette.screening.evaluation import Check, Context, add_years, amount, unverified_mark
 from scarpette.screening.logic import (
     any_of,
     fact_is,
@@ -11,7 +11,12 @@ from scarpette.screening.logic import (
     open_case,
     unknown,
 )
-from scarpette.screening.rules._common import PERMIT_18BIS_OPEN, STATELESS_OPEN, citizenship
+from scarpette.screening.rules._common import (
+    EU_CITIZENS,
+    PERMIT_18BIS_OPEN,
+    STATELESS_OPEN,
+    citizenship,
+)
 
 # Circolare INPS 54/2025: refugees and subsidiary protection count as Italians.
 _RDL_PERMITS = frozenset(
@@ -50,7 +55,7 @@ def reddito_liberta(check: Check, ctx: Context) -> dict:
         "citizenship",
         citizenship(
             facts,
-            frozenset({"IT", "EU"}),
+            EU_CITIZENS,
             _RDL_PERMITS,
             _RDL_OPEN_PERMITS,
             open_case(STATELESS_OPEN),
@@ -99,16 +104,22 @@ def congedo_violenza(check: Check, ctx: Context) -> dict:
     window = measure.param("window_years", day)
     start = facts.get("protection_path_start")
     years = window.value if window else 3
-    check.need(
-        "within_window",
-        unknown("protection_path_start") if start is None else of(day <= add_years(start, years)),
-        window,
-    )
+    # Three years counted forward from the start of the path, its anniversary included.
+    if start is None:
+        within = unknown("protection_path_start")
+    elif day < start:
+        within = open_case(
+            "Il percorso di protezione certificato inizia dopo la data della valutazione: il "
+            "congedo si può usare dall'inizio del percorso."
+        )
+    else:
+        within = of(day <= add_years(start, years))
+    check.need("within_window", within, window)
 
     used = facts.get("congedo_days_used")
     if used is not None and used < limit:
         check.note_if_positive(f"Restano {limit - used} giorni lavorativi di congedo.")
-    if start is not None and day <= add_years(start, years):
+    if start is not None and start <= day <= add_years(start, years):
         end = add_years(start, years)
         check.note_if_positive(
             f"Il congedo va usato entro il {end.day:02d}/{end.month:02d}/{end.year} "
@@ -136,11 +147,16 @@ def congedo_violenza(check: Check, ctx: Context) -> dict:
         )
     elif employment == "self_employed":
         daily = measure.param("self_employed_daily", day)
-        value = f" (circa {daily.value:.2f} € al giorno nel 2017)" if daily else ""
+        value = (
+            f" (circa {daily.value:.2f} € al giorno nel 2017){unverified_mark(daily, plural=False)}"
+            if daily
+            else ""
+        )
         check.note_if_positive(
             "Lavoratrice autonoma: indennità pari all'80% del salario minimo giornaliero"
             f"{value}; il valore attuale va verificato con l'INPS."
         )
+        check.note_period(daily)
     elif employment == "parasubordinate":
         check.note_if_positive(
             "Collaboratrice (co.co.co., Gestione Separata): ha diritto a sospendere il contratto "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scarpette.screening.evaluation import Check, Context, eur
+from scarpette.screening.evaluation import Check, Context, eur, unverified_mark
 from scarpette.screening.logic import (
     FALSE,
     TRUE,
@@ -93,8 +93,8 @@ def naspi(check: Check, ctx: Context) -> dict:
     if ceiling is not None:
         check.note_if_positive(
             "Importo: 75% della retribuzione media mensile fino a "
-            f"{eur(ceiling.value)}, più il 25% della parte che supera questa cifra; cala del 3% "
-            "al mese dal sesto mese."
+            f"{eur(ceiling.value)}{unverified_mark(ceiling, plural=False)}, più il 25% della "
+            "parte che supera questa cifra; cala del 3% al mese dal sesto mese."
         )
         check.note_period(ceiling)
     if facts.get("registered_unemployed") is not True:
@@ -137,7 +137,8 @@ def dis_coll(check: Check, ctx: Context) -> dict:
     ceiling = measure.param("monthly_ceiling", day)
     if ceiling is not None:
         check.note_if_positive(
-            f"Importo: 75% del reddito medio mensile fino a {eur(ceiling.value)}, più il 25% "
+            f"Importo: 75% del reddito medio mensile fino a {eur(ceiling.value)}"
+            f"{unverified_mark(ceiling, plural=False)}, più il 25% "
             f"dell'eccedenza; durata pari ai mesi di contribuzione, massimo "
             f"{measure.param('max_months', day).value} mesi."
         )

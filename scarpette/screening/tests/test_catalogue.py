@@ -101,3 +101,27 @@ def test_rules_version_changes_with_the_catalogue(tmp_path) -> None:
     with (tmp_path / "naspi.yaml").open("a", encoding="utf-8") as handle:
         handle.write("\n# edited\n")
     assert load_catalogue(tmp_path).rules_version != CATALOGUE.rules_version
+
+
+_WEBSITE = re.compile(r"\b[\w-]+\.(?:it|com|eu|org|net)\b|https?://|www\.")
+
+
+def test_legal_bases_cite_primary_sources_not_websites():
+    # A reason's legal basis is the law, decree, circolare or messaggio; news sites and other
+    # secondary sources belong in the parameters' `source` and, when they are all there is, in a
+    # caveat saying "fonte secondaria".
+    offending = []
+    for measure in CATALOGUE.measures:
+        for ref in measure.legal_basis:
+            if _WEBSITE.search(ref.ref):
+                offending.append(f"{measure.id}: {ref.ref}")
+        for condition in measure.conditions.values():
+            if _WEBSITE.search(condition.legal_basis):
+                offending.append(f"{measure.id}.{condition.id}: {condition.legal_basis}")
+    assert offending == []
+
+
+def test_a_condition_resting_on_a_secondary_source_says_so():
+    first_time = CATALOGUE.by_id["reddito_liberta"].conditions["first_time"]
+    assert "Fonte secondaria" in first_time.check
+    assert "orizzontescuola" not in first_time.legal_basis

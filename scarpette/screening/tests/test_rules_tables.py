@@ -17,6 +17,8 @@ Table format (see tables/reddito_liberta.yaml):
           amount: {monthly, months, total} | null   # optional
           reasons_contain: [text]             # optional, substrings of some reason
           caveats_contain: [text]             # optional, substrings of some caveat
+          caveats_lack: [text]                # optional, substrings no caveat may hold
+          legal_basis_contains: [text]        # optional, substrings of every reason's basis
           channel_contains: text              # optional
 """
 
@@ -99,6 +101,11 @@ def test_rule_table_row(measure: str, table: dict, row: dict) -> None:
         assert any(text in r["text"] for r in result["reasons"]), f"{text!r} not in {context}"
     for text in expect.get("caveats_contain", ()):
         assert any(text in c for c in result["caveats"]), f"{text!r} not in {context}"
+    for text in expect.get("caveats_lack", ()):
+        assert not any(text in c for c in result["caveats"]), f"{text!r} in {context}"
+    for text in expect.get("legal_basis_contains", ()):
+        assert result["reasons"], context
+        assert all(text in r["legal_basis"] for r in result["reasons"]), f"{text!r}: {context}"
     if "channel_contains" in expect:
         assert expect["channel_contains"] in result["channel"], context
 

@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = "Re-screen open percorsi screened under older rules; flag those whose results changed."
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=1000)
 
     def handle(self, *args, batch_size: int, **options):
         report = rescreen_open_cases(batch_size=batch_size)

@@ -53,6 +53,11 @@ def run(text: str, as_of: str | None) -> Any:
     return screen(data, day)
 
 
+def render(output: Any) -> str:
+    """The command's stdout for `output` (the golden-corpus test hashes exactly this)."""
+    return json.dumps(output, ensure_ascii=False, indent=2)
+
+
 class Command(BaseCommand):
     help = "Screen one profile or a list of profiles (JSON) for every measure; prints JSON."
 
@@ -67,7 +72,7 @@ class Command(BaseCommand):
             self._fail(f"invalid fact {exc.fact}: {exc.message}")
         except InputError as exc:
             self._fail(str(exc))
-        self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
+        self.stdout.write(render(output))
 
     def _fail(self, message: str) -> None:
         # One line, whatever the message holds (a repr of a bad value cannot add lines).

@@ -127,6 +127,7 @@ class Command(BaseCommand):
             f"screened {count} profiles x {len(MEASURE_IDS)} measures in {elapsed:.2f} s "
             f"(cpu {cpu:.2f} s, one process)\n"
             f"profiles per second: {rate:,.0f}\n"
+            f"profiles per cpu-second: {count / cpu:,.0f} (the figure on a busy machine)\n"
             f"microseconds per profile: {elapsed / count * 1e6:.1f}\n"
             f"results: {statuses['eligible']} eligible, {statuses['not_eligible']} not eligible, "
             f"{statuses['undetermined']} undetermined"
