@@ -81,7 +81,9 @@ def audit_log_many(*, actor, action: str, events: list[dict]) -> list[AuditEvent
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     actor_label = actor.email if actor is not None and actor.is_authenticated else ""
     with transaction.atomic():
+        # The head is the last lock of every transaction (scarpette.core.locking).
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        note_audit_head_locked()
         now = timezone.now()
         last_id, last_hash = head.last_id, head.last_hash
         rows = []
