@@ -172,6 +172,13 @@ def _load_demo(*, cases_per_centre: int, seed: int) -> list[tuple[str, str, str]
                     case_services.case_set_status(
                         actor=operator, case=case, status=Case.Status.CLOSED
                     )
+                if index == 9:
+                    # Closed long ago: `retention_purge` has one percorso per centre to
+                    # anonymise in the demo (synthetic dates, set directly).
+                    Case.objects.filter(pk=case.pk).update(
+                        opened_on=today - dt.timedelta(days=1100),
+                        closed_on=today - dt.timedelta(days=800),
+                    )
     result = []
     for email, _name, role, org_name in ACCOUNTS:
         result.append((email, Role(role).label, org_name or "—"))
