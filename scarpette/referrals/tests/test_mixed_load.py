@@ -109,7 +109,7 @@ def operator_day(user, counts):
     for round_no in range(ROUNDS):
         case = case_open(actor=user)
         start = reverse("questionnaire:session_start", kwargs={"case_id": case.public_id})
-        fields = hidden_fields(client, reverse("cases:case_detail", args=[case.public_id]), start)
+        fields = hidden_fields(client, start, "")
         fields.update({"mode": "assisted", "language": "it"})
         response = client.post(start, fields)
         counts.extend([200, response.status_code])

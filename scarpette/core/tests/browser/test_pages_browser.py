@@ -60,6 +60,9 @@ def test_operator_pages_are_accessible(page, axe_check, personas):
     assert "Zelda Segreta" in page.content()
     axe_check(page, "case-detail-revealed")
     page.goto(f"/percorsi/{case.public_id}/identita/")
+    assert "Zelda" not in page.content()  # masked until shown, with its audit event
+    axe_check(page, "case-identity-masked")
+    page.get_by_role("button", name="Mostra per modificare").click()
     page.fill("input[name=tax_code]", "RSSMRA80A41F205X")
     page.click("main button[type=submit]")
     assert page.get_by_text("carattere di controllo").count() == 1
