@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from scarpette.core.client_ip import parse_networks
 from scarpette.core.dburl import parse_database_url
 from scarpette.core.env import env_bool, env_int, env_list, env_str
 from scarpette.core.keys import load_demo_keys, parse_encryption_keys, parse_hmac_key
@@ -63,6 +64,15 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", IS_PRODUCTION) else None
 )
+# The client's address behind reverse proxies (scarpette/core/client_ip.py): how many proxies in
+# front of us append to X-Forwarded-For, or which addresses they have. Neither: REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+try:
+    TRUSTED_PROXIES = parse_networks(env_list("TRUSTED_PROXIES", []))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+if TRUSTED_PROXY_COUNT < 0 or (TRUSTED_PROXY_COUNT and TRUSTED_PROXIES):
+    raise ImproperlyConfigured("set either TRUSTED_PROXY_COUNT (0 or more) or TRUSTED_PROXIES")
 SECURE_HSTS_SECONDS = 63072000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.exceptions import PermissionDenied
 
 from scarpette.core import crypto
+from scarpette.core.client_ip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,6 +11,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def get_client_ip(self, request) -> str:
+        """The platform's one notion of the client's address (login and reset throttles)."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
 
 class MfaAdapter(DefaultMFAAdapter):

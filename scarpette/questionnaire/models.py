@@ -135,3 +135,18 @@ class CaseNeed(models.Model):
             models.UniqueConstraint(fields=["case", "need"], name="caseneed_unique"),
         ]
         indexes = [models.Index(fields=["need"], name="caseneed_need")]
+
+
+class TabletCodeAttempts(models.Model):
+    """Tablet codes tried from one client address in the current window (see throttle.py).
+
+    A row, not a cache entry: the database cache's incr is a read then a write, so parallel wrong
+    codes were lost; here every attempt increments the row under its lock.
+    """
+
+    address = models.CharField(max_length=64, unique=True)
+    window_started_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["window_started_at"], name="tabletattempts_window")]

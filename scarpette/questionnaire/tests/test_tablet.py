@@ -12,13 +12,17 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open
-from scarpette.questionnaire.models import QuestionnaireSession, ScreeningRun
+from scarpette.questionnaire.models import (
+    QuestionnaireSession,
+    ScreeningRun,
+    TabletCodeAttempts,
+)
 from scarpette.questionnaire.services import session_start, tablet_code_issue
 from scarpette.questionnaire.tablet_texts import tablet_texts
 
@@ -301,6 +305,40 @@ def test_ten_wrong_codes_block_even_the_right_one(tablet, self_session, code):
     # The block is per address: another device still gets in with the right code.
     other = Client(REMOTE_ADDR="192.0.2.7")
     assert other.post(TABLET, {"code": code}).status_code == 302
+
+
+def test_every_attempt_is_counted_for_the_address(tablet, self_session, code):
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(12):
+        tablet.post(TABLET, {"code": wrong})
+
+    assert TabletCodeAttempts.objects.get(address="127.0.0.1").attempts == 12
+    assert tablet.post(TABLET, {"code": code}).status_code == 400
+
+
+def test_the_attempt_window_ends_after_ten_minutes(tablet, self_session, code):
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(10):
+        tablet.post(TABLET, {"code": wrong})
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        fresh = tablet_code_issue(actor=self_session.started_by, session=self_session)
+        assert tablet.post(TABLET, {"code": fresh}).status_code == 302
+    assert TabletCodeAttempts.objects.get(address="127.0.0.1").attempts == 1
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_the_block_is_per_tablet_not_per_proxy(self_session, code):
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    guesser = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    for _ in range(10):
+        guesser.post(TABLET, {"code": wrong})
+    assert guesser.post(TABLET, {"code": code}).status_code == 400
+    # A spoofed header does not give the guesser a fresh address: the proxy appends the real one.
+    spoofing = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.66")
+    assert spoofing.post(TABLET, {"code": code}).status_code == 400
+
+    centre_tablet = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert centre_tablet.post(TABLET, {"code": code}).status_code == 302
 
 
 def test_nine_wrong_codes_still_let_the_right_one_in(tablet, self_session, code):
