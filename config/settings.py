@@ -58,6 +58,7 @@ if IS_DEMO and any(h not in _LOCAL_HOSTS + ["testserver"] for h in ALLOWED_HOSTS
     # The demo has two-factor off and well-known passwords: it must never face a network.
     raise ImproperlyConfigured("demo mode only serves this machine (ALLOWED_HOSTS must be local)")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "scarpette.core.views.csrf_failure"
 
 HTTPS = env_bool("SCARPETTE_HTTPS", IS_PRODUCTION)
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
