@@ -14,8 +14,10 @@ import io
 import re
 import time
 import zipfile
-from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -54,7 +56,7 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     try:
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    except (KeyError, ElementTree.ParseError):
+    except (KeyError, ParseError, DefusedXmlException):
         return {}
     targets = {
         rel.get("Id"): "xl/" + rel.get("Target", "").lstrip("/").removeprefix("xl/")
@@ -155,6 +157,6 @@ def _count_sheet(
                     cells += 1
                 elif event == "end" and tag == f"{_MAIN}row":
                     element.clear()  # keep memory flat: only the current row is held
-        except ElementTree.ParseError:
+        except (ParseError, DefusedXmlException):
             raise zipfile.BadZipFile(member.filename) from None
     return cells
