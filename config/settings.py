@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from scarpette.core.client_ip import parse_networks
 from scarpette.core.env import env_bool, env_choice, env_int, env_list, env_str
 from scarpette.core.keys import (
     derive_key,
@@ -74,6 +75,7 @@ if IS_DEMO and any(h not in _LOCAL_HOSTS + ["testserver"] for h in ALLOWED_HOSTS
     # The demo has two-factor off and well-known passwords: it must never face a network.
     raise ImproperlyConfigured("demo mode only serves this machine (ALLOWED_HOSTS must be local)")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "scarpette.core.views.csrf_failure"
 
 HTTPS = env_bool("SCARPETTE_HTTPS", IS_PRODUCTION)
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
@@ -83,6 +85,15 @@ SECURE_REDIRECT_EXEMPT = [r"^salute/$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", IS_PRODUCTION) else None
 )
+# The client's address behind reverse proxies (scarpette/core/client_ip.py): how many proxies in
+# front of us append to X-Forwarded-For, or which addresses they have. Neither: REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+try:
+    TRUSTED_PROXIES = parse_networks(env_list("TRUSTED_PROXIES", []))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+if TRUSTED_PROXY_COUNT < 0 or (TRUSTED_PROXY_COUNT and TRUSTED_PROXIES):
+    raise ImproperlyConfigured("set either TRUSTED_PROXY_COUNT (0 or more) or TRUSTED_PROXIES")
 SECURE_HSTS_SECONDS = 63072000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -98,7 +109,6 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # The __Host- prefix pins cookies to this exact host over HTTPS (browsers reject it on plain HTTP).
 SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
-CSRF_FAILURE_VIEW = "scarpette.core.views.csrf_failure"
 
 # --- Sessions: idle 15 minutes, absolute 8 hours, enforced server-side (core.middleware) ----------
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60)
@@ -243,6 +253,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an unknown address sends nothing (allauth would mail "no account here"): the
+# page answers the same either way, and nobody learns from a mailbox whether an address is known.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False

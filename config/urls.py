@@ -22,3 +22,5 @@ handler400 = "scarpette.core.views.error_400"
 handler403 = "scarpette.core.views.error_403"
 handler404 = "scarpette.core.views.error_404"
 handler500 = "scarpette.core.views.error_500"
+# allauth's rate limits answer through this handler when it exists (else a bare English page).
+handler429 = "scarpette.core.views.error_429"

@@ -4,8 +4,10 @@ from allauth.account.internal.flows.login import (
     get_authentication_records,
 )
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.exceptions import PermissionDenied
 
 from scarpette.core import crypto
+from scarpette.core.client_ip import client_ip
 
 # The steps of a sign-in that prove she holds the account (allauth's method names).
 _SIGN_IN_PROOFS = {"password", "mfa"}
@@ -34,6 +36,13 @@ class AccountAdapter(DefaultAccountAdapter):
                 for record in records
             ]
         return super().post_login(request, user, **kwargs)
+
+    def get_client_ip(self, request) -> str:
+        """The platform's one notion of the client's address (login and reset throttles)."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
 
 class MfaAdapter(DefaultMFAAdapter):

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from scarpette.core import request_context
+from scarpette.core.client_ip import client_ip
 
 logger = logging.getLogger("scarpette.errors")
 
@@ -89,7 +90,7 @@ class RequestContextMiddleware:
     def __call__(self, request):
         token = request_context.set_current(
             request_context.RequestInfo(
-                ip=request.META.get("REMOTE_ADDR") or None,
+                ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
                 request_id=uuid.uuid4().hex[:16],
             )

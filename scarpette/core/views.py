@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts.permissions import Perm, active_membership, has_perm
@@ -76,30 +77,55 @@ def session_renew(request):
     return response
 
 
-@login_not_required
-def csrf_failure(request, reason=""):
-    """A form posted with a stale token (often: she signed in again in another tab).
+def _tablet_start_url(request) -> str | None:
+    """The tablet's start screen if this request came from the self-completion tablet.
 
-    The reason is left on the request for KeepTypedPageMiddleware (a questionnaire page is kept,
-    not lost); the page itself says what to do, in Italian, without Django's technical details.
+    The woman may meet these pages there: they must not show the platform's name or menu.
     """
-    request.csrf_failure_reason = reason
-    return render(request, "403_csrf.html", status=403)
+    try:
+        start = reverse("questionnaire:tablet")
+    except NoReverseMatch:
+        return None
+    return start if request.path.startswith(start) else None
+
+
+def _error_page(request, template: str, status: int, **context) -> HttpResponse:
+    tablet_start = _tablet_start_url(request)
+    context = {"neutral": tablet_start is not None, "back_url": tablet_start, **context}
+    return render(request, template, context, status=status)
 
 
 @login_not_required
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return _error_page(request, "404.html", 404)
 
 
 @login_not_required
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    return _error_page(request, "403.html", 403)
 
 
 @login_not_required
 def error_400(request, exception=None):
-    return render(request, "400.html", status=400)
+    return _error_page(request, "400.html", 400)
+
+
+@login_not_required
+def error_429(request, exception=None):
+    """Throttled (allauth's login, reset and two-factor limits): in Italian, in the layout."""
+    return _error_page(request, "429.html", 429)
+
+
+@login_not_required
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: usually a page left open too long, or a form sent from another tab.
+
+    The reason stays in the server log (Django logs it) and on the request for
+    KeepTypedPageMiddleware (a questionnaire page posted with a stale token is kept, not lost);
+    the page says what to do.
+    """
+    request.csrf_failure_reason = reason
+    return _error_page(request, "403_csrf.html", 403)
 
 
 @login_not_required

@@ -170,3 +170,18 @@ class PageDraft(models.Model):
     @property
     def data(self) -> dict[str, list[str]]:
         return json.loads(self.data_json) if self.data_json else {}
+
+
+class TabletCodeAttempts(models.Model):
+    """Tablet codes tried from one client address in the current window (see throttle.py).
+
+    A row, not a cache entry: the database cache's incr is a read then a write, so parallel wrong
+    codes were lost; here every attempt increments the row under its lock.
+    """
+
+    address = models.CharField(max_length=64, unique=True)
+    window_started_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["window_started_at"], name="tabletattempts_window")]

@@ -402,14 +402,22 @@ def tablet_set_language(*, session: QuestionnaireSession, language: str) -> None
         session.save(update_fields=["language", "updated_at"])
 
 
-def handback_find(*, actor, code: str) -> QuestionnaireSession | None:
-    """The operator types the code shown by the tablet: the completed session of her centre."""
+@transaction.atomic
+def handback_take(*, actor, code: str) -> QuestionnaireSession | None:
+    """The operator types the code the tablet shows: the completed session of her centre, or None.
+
+    Permission: case.view, within her centre. The code works once: taking the session back ends
+    the tablet's hold on it, so the tablet returns to its start screen (views._tablet_session).
+    Audit: questionnaire.tablet.handed_back.
+    """
     require(actor, Perm.CASE_VIEW)
     code = (code or "").strip()
     if not code.isdigit():
         return None
-    return (
-        QuestionnaireSession.objects.filter(
+    session = (
+        QuestionnaireSession.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("case")
+        .filter(
             case__in=Case.objects.visible_to(actor),
             handback_code=code,
             status=QuestionnaireSession.Status.COMPLETED,
@@ -418,6 +426,32 @@ def handback_find(*, actor, code: str) -> QuestionnaireSession | None:
         .order_by("-completed_at")
         .first()
     )
+    if session is None:
+        return None
+    session.handback_code = ""
+    session.save(update_fields=["handback_code"])
+    _audit_session(actor, session, "questionnaire.tablet.handed_back")
+    return session
+
+
+def tablet_is_handed_back(session: QuestionnaireSession) -> bool:
+    """Completed and its hand-back code used: no tablet may show anything of it any more."""
+    return session.status == QuestionnaireSession.Status.COMPLETED and not session.handback_code
+
+
+@transaction.atomic
+def tablet_release(*, session: QuestionnaireSession, code: str) -> bool:
+    """The operator types the hand-back code on the tablet itself: True if it is the right one.
+
+    The view then forgets everything on the tablet. The code stays valid for "Riconsegna del
+    tablet" on her own screen, where she opens the result. Audit: questionnaire.tablet.released.
+    """
+    session = _lock_session(None, session)
+    code = (code or "").strip()
+    if not session.handback_code or not secrets.compare_digest(code, session.handback_code):
+        return False
+    _audit_session(None, session, "questionnaire.tablet.released")
+    return True
 
 
 def record_summary_download(*, actor, session: QuestionnaireSession) -> None:

@@ -30,5 +30,4 @@ urlpatterns = [
     path("t/", views.tablet, name="tablet"),
     path("t/pausa/", views.tablet_pause, name="tablet_pause"),
     path("t/uscita/", views.tablet_exit, name="tablet_exit"),
-    path("t/riepilogo.pdf", views.tablet_summary_pdf, name="tablet_summary_pdf"),
 ]

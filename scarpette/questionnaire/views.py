@@ -290,7 +290,7 @@ def handback(request):
     require(request.user, Perm.CASE_VIEW)
     form = HandbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        session = services.handback_find(actor=request.user, code=form.cleaned_data["code"])
+        session = services.handback_take(actor=request.user, code=form.cleaned_data["code"])
         if session is not None:
             return redirect("questionnaire:session_result", public_id=session.public_id)
         form.add_error("code", _("Nessun questionario concluso con questo codice nel tuo centro."))
@@ -422,7 +422,8 @@ def _tablet_session(request) -> QuestionnaireSession | None:
         .filter(public_id=public_id)
         .first()
     )
-    if session is None:
+    if session is None or services.tablet_is_handed_back(session):
+        # Taken back by the operator: nothing of hers may answer on this tablet any more.
         _tablet_forget(request)
         return None
     request.session[TABLET_SEEN] = time.time()
@@ -435,9 +436,8 @@ def _tablet_script(request) -> bool:
 
 
 def _tablet_forget(request) -> None:
-    request.session.pop(TABLET_KEY, None)
-    request.session.pop(TABLET_SEEN, None)
-    request.session.pop("tablet_language_chosen", None)
+    """Drop the tablet's whole session (it never holds a staff login): a new, empty one follows."""
+    request.session.flush()
 
 
 def _tablet_render(request, template, context, status=200, language="it", direction="ltr"):
@@ -457,18 +457,15 @@ def _tablet_render(request, template, context, status=200, language="it", direct
 def tablet(request):
     """Every step of self-completion lives at this one address (see static/js/tablet.js)."""
     session = _tablet_session(request)
+    if request.method == "GET" and request.headers.get("X-Tablet-Poll") == "1":
+        # The end screen asks (static/js/tablet.js) whether the operator has taken it back.
+        return HttpResponse(status=204 if session is not None else 205)
     if session is None:
         return _tablet_start(request)
     language = _language_info(session)
     definition = services.definition_of(session.form_version)
     if session.status == QuestionnaireSession.Status.COMPLETED:
-        return _tablet_render(
-            request,
-            "questionnaire/tablet_done.html",
-            {"session": session},
-            language=language.code,
-            direction=language.direction,
-        )
+        return _tablet_done(request, session, language)
     if not request.session.get("tablet_language_chosen"):
         chosen = request.POST.get("language", "")
         if request.method == "POST" and chosen:
@@ -549,6 +546,24 @@ def tablet(request):
     )
 
 
+def _tablet_done(request, session, language):
+    """Her end screen: the hand-back code. The operator may type it here to clear the tablet."""
+    error = ""
+    if request.method == "POST" and "handback" in request.POST:
+        if services.tablet_release(session=session, code=request.POST["handback"]):
+            _tablet_forget(request)
+            return _tablet_render(request, "questionnaire/tablet_start.html", {"error": ""})
+        error = tablet_texts(language.code)["handback_invalid"]
+    return _tablet_render(
+        request,
+        "questionnaire/tablet_done.html",
+        {"session": session, "error": error},
+        status=400 if error else 200,
+        language=language.code,
+        direction=language.direction,
+    )
+
+
 def _tablet_start(request):
     error = ""
     if request.method == "POST" and "code" in request.POST:
@@ -598,15 +613,3 @@ def tablet_exit(request):
         services.record_tablet_event(session=session, action="questionnaire.tablet.quick_exit")
     _tablet_forget(request)
     return HttpResponse(status=204)
-
-
-@login_not_required
-@require_http_methods(["GET"])
-def tablet_summary_pdf(request):
-    session = _tablet_session(request)
-    if session is None or session.status != QuestionnaireSession.Status.COMPLETED:
-        raise Http404
-    run = session.screenings.order_by("-created_at", "-id").first()
-    if run is None:
-        raise Http404
-    return _pdf_response(_summary_for(session, run))

@@ -28,6 +28,7 @@ import functools
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -229,13 +230,23 @@ def rows_from_workbook(data: bytes) -> FormRows:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from scarpette.questionnaire.xlsx_bounds import TooLarge, check_workbook_bounds
+
+    unreadable = FormError(
+        "Il file caricato non è un foglio di calcolo .xlsx leggibile. "
+        "Lo salvi in formato Excel (.xlsx) e riprovi."
+    )
+    try:
+        # Before openpyxl: a small file may unpack to a huge one (see xlsx_bounds).
+        check_workbook_bounds(data)
+    except TooLarge as exc:
+        raise FormError(str(exc)) from None
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error):
+        raise unreadable from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise FormError(
-            "Il file caricato non è un foglio di calcolo .xlsx leggibile. "
-            "Lo salvi in formato Excel (.xlsx) e riprovi."
-        ) from None
+        raise unreadable from None
     try:
         sheets: dict[str, list[dict[str, str]]] = {}
         lines: dict[str, list[int]] = {}

@@ -46,6 +46,20 @@
   });
   resetTimer();
 
+  // On the end screen, ask every few seconds whether the operator has taken the session back on
+  // her own screen: then the tablet shows its start screen at once (the server forgot everything).
+  var done = document.getElementById("tablet-done");
+  if (done) {
+    var pollSeconds = parseInt(done.getAttribute("data-poll-seconds") || "5", 10);
+    window.setInterval(function () {
+      fetch(startUrl, { credentials: "same-origin", headers: { "X-Tablet-Poll": "1" } })
+        .then(function (response) {
+          if (response.status !== 204) { window.location.replace(startUrl); }
+        })
+        .catch(function () { /* offline for a moment: ask again at the next tick */ });
+    }, pollSeconds * 1000);
+  }
+
   // The quick exit also ends the tablet session on the server before leaving.
   document.addEventListener("scarpette:quick-exit", function () {
     beacon(root.getAttribute("data-exit-url"));

@@ -110,7 +110,6 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "questionnaire:tablet": ("get", None, answers(200, anonymous=200)),
     "questionnaire:tablet_pause": ("post", None, answers(204, anonymous=204)),
     "questionnaire:tablet_exit": ("post", None, answers(204, anonymous=204)),
-    "questionnaire:tablet_summary_pdf": ("get", None, answers(404, anonymous=404)),
     # Channel to INPS (a transmitted percorso of centre A; a consultation on it)
     # Explicit permission first (403 outside the centres), then the scope (404 elsewhere).
     "referrals:case_inps": (

@@ -12,16 +12,22 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.test import Client
+from django.contrib.sessions.models import Session
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open
 from scarpette.core.testing import keyed
-from scarpette.questionnaire.models import QuestionnaireSession, ScreeningRun
+from scarpette.questionnaire.models import (
+    QuestionnaireSession,
+    ScreeningRun,
+    TabletCodeAttempts,
+)
 from scarpette.questionnaire.services import session_start, tablet_code_issue
 from scarpette.questionnaire.tablet_texts import tablet_texts
+from scarpette.questionnaire.views import TABLET_KEY
 
 TABLET = "/t/"
 LANGUAGES = ["it", "en", "fr", "es", "ar", "zh", "ro", "uk"]
@@ -306,6 +312,40 @@ def test_ten_wrong_codes_block_even_the_right_one(tablet, self_session, code):
     assert other.post(TABLET, {"code": code}).status_code == 302
 
 
+def test_every_attempt_is_counted_for_the_address(tablet, self_session, code):
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(12):
+        tablet.post(TABLET, {"code": wrong})
+
+    assert TabletCodeAttempts.objects.get(address="127.0.0.1").attempts == 12
+    assert tablet.post(TABLET, {"code": code}).status_code == 400
+
+
+def test_the_attempt_window_ends_after_ten_minutes(tablet, self_session, code):
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(10):
+        tablet.post(TABLET, {"code": wrong})
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        fresh = tablet_code_issue(actor=self_session.started_by, session=self_session)
+        assert tablet.post(TABLET, {"code": fresh}).status_code == 302
+    assert TabletCodeAttempts.objects.get(address="127.0.0.1").attempts == 1
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_the_block_is_per_tablet_not_per_proxy(self_session, code):
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    guesser = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    for _ in range(10):
+        guesser.post(TABLET, {"code": wrong})
+    assert guesser.post(TABLET, {"code": code}).status_code == 400
+    # A spoofed header does not give the guesser a fresh address: the proxy appends the real one.
+    spoofing = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.66")
+    assert spoofing.post(TABLET, {"code": code}).status_code == 400
+
+    centre_tablet = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert centre_tablet.post(TABLET, {"code": code}).status_code == 302
+
+
 def test_nine_wrong_codes_still_let_the_right_one_in(tablet, self_session, code):
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(9):
@@ -451,20 +491,75 @@ def test_another_centre_cannot_take_the_session_back(client, personas, completed
     assert session.case.code not in response.content.decode()
 
 
-def test_the_summary_pdf_is_only_for_the_tablet_that_holds_the_session(tablet, completed_on_tablet):
-    response = tablet.get(reverse("questionnaire:tablet_summary_pdf"))
+def test_the_handback_code_works_once_on_the_operator_screen(client, personas, completed_on_tablet):
+    _session, shown_code = completed_on_tablet
+    client.force_login(personas.operator_a)
+    assert client.post(reverse("questionnaire:handback"), {"code": shown_code}).status_code == 302
+
+    again = client.post(reverse("questionnaire:handback"), {"code": shown_code})
+
+    assert again.status_code == 200
+    assert "Nessun questionario concluso con questo codice nel tuo centro." in text_of(again)
+    assert AuditEvent.objects.filter(action="questionnaire.tablet.handed_back").count() == 1
+
+
+def test_after_the_operator_takes_it_back_the_tablet_forgets_her_session(
+    tablet, client, personas, completed_on_tablet
+):
+    _session, shown_code = completed_on_tablet
+    poll = {"HTTP_X_TABLET_POLL": "1"}
+    assert tablet.get(TABLET, **poll).status_code == 204  # still her end screen
+    tablet_key = tablet.session.session_key
+    client.force_login(personas.operator_a)
+    client.post(reverse("questionnaire:handback"), {"code": shown_code})
+
+    # The end screen's script asks and is told to go back to the start.
+    assert tablet.get(TABLET, **poll).status_code == 205
+    start = tablet.get(TABLET)
+    assert start.status_code == 200
+    assert is_code_prompt(start)
+    assert shown_code not in start.content.decode()
+    assert not Session.objects.filter(session_key=tablet_key).exists()
+    assert TABLET_KEY not in tablet.session
+
+
+def test_the_operator_types_the_handback_code_on_the_tablet_and_it_shows_the_start_screen(
+    tablet, client, personas, completed_on_tablet
+):
+    session, shown_code = completed_on_tablet
+    tablet_key = tablet.session.session_key
+
+    response = tablet.post(TABLET, {"handback": shown_code})
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="riepilogo.pdf"'
-    assert response.content.startswith(b"%PDF")
-    assert Client().get(reverse("questionnaire:tablet_summary_pdf")).status_code == 404
+    assert is_code_prompt(response)
+    assert 'id="handback-code"' not in response.content.decode()
+    assert not Session.objects.filter(session_key=tablet_key).exists()
+    assert is_code_prompt(tablet.get(TABLET))
+    assert AuditEvent.objects.filter(
+        action="questionnaire.tablet.released", detail__session=str(session.public_id)
+    ).exists()
+    # She opens the result on her own screen with the same code.
+    client.force_login(personas.operator_a)
+    assert client.post(reverse("questionnaire:handback"), {"code": shown_code}).status_code == 302
 
 
-def test_there_is_no_pdf_before_the_end(tablet, self_session, code):
-    claim(tablet, code)
+def test_a_wrong_handback_code_on_the_tablet_keeps_the_end_screen(tablet, completed_on_tablet):
+    _session, shown_code = completed_on_tablet
+    wrong = f"{(int(shown_code) + 1) % 10_000:04d}"
 
-    assert tablet.get(reverse("questionnaire:tablet_summary_pdf")).status_code == 404
+    response = tablet.post(TABLET, {"handback": wrong})
+
+    assert response.status_code == 400
+    assert "Il codice di riconsegna non è corretto." in text_of(response)
+    assert handback_code_of(response) == shown_code
+
+
+def test_the_tablet_never_offers_a_file(tablet, completed_on_tablet):
+    done = tablet.get(TABLET)
+    content = done.content.decode()
+    assert "download" not in content and ".pdf" not in content
+    assert tablet.get("/t/riepilogo.pdf").status_code == 404
 
 
 # --- nothing stays on the tablet -------------------------------------------------------------------
@@ -476,7 +571,6 @@ def test_every_tablet_response_is_uncached_and_never_autocompleted(tablet, self_
     responses.append(tablet.get(TABLET))  # language picker
     responses.append(tablet.post(TABLET, {"language": "fr"}))
     responses += walk_tablet(tablet, ANSWERS)
-    responses.append(tablet.get(reverse("questionnaire:tablet_summary_pdf")))
     responses.append(tablet.post(reverse("questionnaire:tablet_exit")))
 
     pages = 0

@@ -1,4 +1,5 @@
-"""The woman on the tablet, in Arabic: "Non so" to the ISEE, the result, the PDF, the quick exit."""
+"""The woman on the tablet, in Arabic: "Non so" to the ISEE, the hand-back, the result and the
+operator's PDF, the quick exit."""
 
 from __future__ import annotations
 
@@ -102,12 +103,28 @@ def test_arabic_self_completion_with_unknown_isee(tablet, page, personas, axe_ch
     assert tablet.evaluate("history.length") == history_length
     axe_check(tablet, "tablet-ar-done")
 
-    with tablet.expect_download() as download_info:
-        tablet.click("a[download]")
-    download = download_info.value
-    assert download.suggested_filename == "riepilogo.pdf"
+    # The tablet offers no file: the summary is for the operator's screen.
+    assert tablet.locator("a[download]").count() == 0
+
+    # The operator takes the tablet back and opens the result with the code it shows.
+    sign_in(page, personas.operator_a)
+    page.goto("/questionario/riconsegna/")
+    page.fill("input[name=code]", handback)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/risultato/")
+    assert page.locator("#m-assegno_inclusione").count() == 1, page.content()[-3000:]
+    # ...and the tablet goes back to its start screen by itself, showing nothing of hers.
+    tablet.wait_for_selector("#code", timeout=15_000)
+    assert tablet.locator("#handback-code").count() == 0
+    tablet.goto("/t/")
+    assert tablet.locator("#code").count() == 1
+
+    # She prints or downloads the woman's summary (in Arabic) from her own screen.
+    pdf = page.request.get(f"/questionario/{session.public_id}/riepilogo.pdf")
+    assert pdf.status == 200
+    assert pdf.headers["content-disposition"] == 'attachment; filename="riepilogo.pdf"'
     pdf_path = save_artifact("summary-ar.pdf")
-    download.save_as(str(pdf_path))
+    pdf_path.write_bytes(pdf.body())
     text = subprocess.run(
         ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -130,13 +147,6 @@ def test_arabic_self_completion_with_unknown_isee(tablet, page, personas, axe_ch
     )
     assert save_artifact("summary-ar-1.png").stat().st_size > 5000
 
-    # The operator takes the tablet back and opens the result with the code it shows.
-    sign_in(page, personas.operator_a)
-    page.goto("/questionario/riconsegna/")
-    page.fill("input[name=code]", handback)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/risultato/")
-    assert page.locator("#m-assegno_inclusione").count() == 1, page.content()[-3000:]
     adi = page.locator("#m-assegno_inclusione")
     assert "Da verificare" in adi.inner_text()
     assert "isee" in adi.inner_text()
