@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from scarpette.core.testing import keyed
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.models import FormVersion
 from scarpette.questionnaire.services import form_current
@@ -67,7 +68,7 @@ def text_rows(count: int, columns: str = "ABC"):
 def upload(client, data: bytes):
     return client.post(
         reverse("questionnaire:form_versions"),
-        {"file": SimpleUploadedFile("questionario.xlsx", data, content_type=XLSX)},
+        keyed({"file": SimpleUploadedFile("questionario.xlsx", data, content_type=XLSX)}),
     )
 
 
