@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from scarpette.core.testing import keyed
-from scarpette.questionnaire import xlsform
+from scarpette.questionnaire import xlsform, xlsx_bounds
 from scarpette.questionnaire.models import FormVersion
 from scarpette.questionnaire.services import form_current
 from scarpette.questionnaire.xlsx_bounds import check_workbook_bounds
@@ -133,7 +133,9 @@ def test_one_far_away_cell_is_refused(admin, cell, limit):
     assert f"Il foglio «survey» ha {limit}" in text_of(response)
 
 
-def test_too_many_cells_are_refused(admin):
+def test_too_many_cells_are_refused(admin, monkeypatch):
+    # This bound, not the time budget (which a loaded CI machine might reach first).
+    monkeypatch.setattr(xlsx_bounds, "TIME_BUDGET_SECONDS", 60.0)
     columns = [xlsform_column(i) for i in range(1, 61)]
     rows = (
         f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>1</v></c>' for c in columns) + "</row>"
@@ -143,6 +145,15 @@ def test_too_many_cells_are_refused(admin):
 
     assert response.status_code == 400
     assert "Il file contiene più di 100.000 celle compilate" in text_of(response)
+
+
+def test_a_file_that_takes_too_long_is_refused(admin, monkeypatch):
+    monkeypatch.setattr(xlsx_bounds, "TIME_BUDGET_SECONDS", 0.0)
+
+    response = upload(admin, with_survey_sheet(sheet(text_rows(200, columns="A"))))
+
+    assert response.status_code == 400
+    assert "Il file richiede troppo tempo per essere letto." in text_of(response)
 
 
 def test_too_many_members_are_refused(admin):
