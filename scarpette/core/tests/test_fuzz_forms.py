@@ -202,6 +202,8 @@ def domain_tables() -> list[str]:
         model._meta.db_table
         for model in apps.get_models(include_auto_created=True)
         if model._meta.app_label not in {"audit", "sessions"}
+        # Throttling counters: every tablet-code attempt counts, refused or not (on purpose).
+        and model._meta.label != "questionnaire.TabletCodeAttempts"
         and model._meta.managed
         and not model._meta.proxy
     }
