@@ -415,14 +415,15 @@ def handback_take(*, actor, code: str) -> QuestionnaireSession | None:
     if not code.isdigit():
         return None
     session = (
-        QuestionnaireSession.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("case")
-        .filter(
-            case__in=Case.objects.visible_to(actor),
-            handback_code=code,
-            status=QuestionnaireSession.Status.COMPLETED,
-            completed_at__gte=timezone.now() - timedelta(hours=12),
+        lock(
+            QuestionnaireSession.objects.filter(
+                case__in=Case.objects.visible_to(actor),
+                handback_code=code,
+                status=QuestionnaireSession.Status.COMPLETED,
+                completed_at__gte=timezone.now() - timedelta(hours=12),
+            )
         )
+        .select_related("case")
         .order_by("-completed_at")
         .first()
     )

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from scarpette.core.client_ip import client_ip
+from scarpette.core.locking import lock
 from scarpette.questionnaire.models import TabletCodeAttempts
 
 ATTEMPTS_PER_WINDOW = 10
@@ -33,9 +34,9 @@ def tablet_code_allowed(request) -> bool:
         ignore_conflicts=True,
     )
     row = (
-        TabletCodeAttempts.objects.select_for_update(of=("self",), no_key=True)
+        lock(TabletCodeAttempts.objects.filter(address=address))
         .only("attempts", "window_started_at")
-        .get(address=address)
+        .get()
     )
     if row.window_started_at <= window_start:
         row.attempts, row.window_started_at = 0, now
