@@ -328,13 +328,13 @@ def case_note(request, public_id):
     )
 
 
-@require_POST
-def consent_give(request, public_id):
+def _consent_change(request, public_id, service, done: str):
+    """Give or withdraw one consent: the same form, key and messages, another service."""
     case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            services.consent_record(
+            service(
                 actor=request.user,
                 case=case,
                 purpose=form.cleaned_data["purpose"],
@@ -345,33 +345,20 @@ def consent_give(request, public_id):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Consenso registrato."))
+            messages.success(request, done)
     else:
         messages.error(request, _("Finalità non valida."))
     return redirect("cases:case_detail", public_id=case.public_id)
+
+
+@require_POST
+def consent_give(request, public_id):
+    return _consent_change(request, public_id, services.consent_record, _("Consenso registrato."))
 
 
 @require_POST
 def consent_withdraw(request, public_id):
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consent_withdraw(
-                actor=request.user,
-                case=case,
-                purpose=form.cleaned_data["purpose"],
-                idempotency_key=key_from_request(request),
-            )
-        except AlreadySubmitted:
-            messages.info(request, DUPLICATE_MESSAGE)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Consenso revocato."))
-    else:
-        messages.error(request, _("Finalità non valida."))
-    return redirect("cases:case_detail", public_id=case.public_id)
+    return _consent_change(request, public_id, services.consent_withdraw, _("Consenso revocato."))
 
 
 @require_http_methods(["GET"])
