@@ -67,3 +67,24 @@ def test_a_refused_post_on_another_centres_account_is_audited(client, personas):
     assert event.actor_id == personas.referent_a.pk
     assert event.organisation_id == personas.centre_b.pk  # centre B's referent sees it
     assert event.outcome == AuditEvent.Outcome.DENIED
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "audit.request.forbidden",
+        "questionnaire.start.viewed",
+        "cases.access_log.viewed",
+        "accounts.user.access_denied",
+        "referrals.transmission.withdrawn",
+        "referrals.consultation.withdrawn",
+        "questionnaire.draft.kept",
+        "questionnaire.tablet.handed_back",
+    ],
+)
+def test_the_new_actions_read_as_words_in_the_access_log(action):
+    from scarpette.audit.labels import ACTION_LABELS, action_label
+
+    assert action in ACTION_LABELS
+    label = action_label(action)
+    assert "." not in label and label != "Altra operazione"
