@@ -45,6 +45,7 @@ smoke: $(VENV)/.installed messages
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 demo-reset:
 	rm -f var/scarpette.sqlite3

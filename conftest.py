@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from scarpette.core.testing import make_personas
+from scarpette.accounts.testing import make_personas
 
-pytest_plugins = ["scarpette.core.browser_fixtures"]
+pytest_plugins = ["scarpette.accounts.browser_fixtures"]
 
 
 @pytest.fixture

@@ -6,4 +6,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
+        from scarpette.accounts import panels
+
+        panels.register()  # its panels on the composed pages (core.panels)
+
         from scarpette.accounts import signals  # noqa: F401  (login events go to the audit log)

@@ -2,7 +2,7 @@
 
 Views call `require(user, Perm.X)` (403 when the object is visible but the action is not allowed);
 selectors scope querysets through `has_perm`; templates use the `perms_for` context (see
-core.context_processors).
+accounts.context_processors).
 """
 
 from __future__ import annotations

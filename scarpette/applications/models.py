@@ -8,17 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from scarpette.core.crypto import EncryptedTextField
 from scarpette.core.models import PublicIdModel, TimestampedModel
+from scarpette.screening.catalogue import measure_name
 from scarpette.screening.facts import MEASURE_IDS
 
 MEASURE_CHOICES = [(mid, mid) for mid in MEASURE_IDS]
-
-
-def measure_name(measure_id: str) -> str:
-    """The Italian name of a measure from the catalogue (its id if the catalogue lacks it)."""
-    from scarpette.screening.catalogue import CATALOGUE
-
-    measure = CATALOGUE.by_id.get(measure_id)
-    return measure.name_it if measure else measure_id
 
 
 class Application(PublicIdModel, TimestampedModel):

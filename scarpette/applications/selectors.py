@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from scarpette.applications.models import Application, Deadline, measure_name
+from scarpette.applications.models import Application, Deadline
 from scarpette.audit.services import get_visible_or_404
 from scarpette.cases.models import Case
+from scarpette.screening.catalogue import measure_name
 
 STARTABLE_STATUSES = ("eligible", "undetermined")
 

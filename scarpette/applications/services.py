@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scarpette.accounts.permissions import Perm, require
-from scarpette.applications.deadlines import compute_deadlines
 from scarpette.applications.models import Application, ApplicationEvent, Deadline
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
@@ -23,6 +22,7 @@ from scarpette.cases.services import case_lock
 from scarpette.core.conflicts import check_version
 from scarpette.core.idempotency import idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
+from scarpette.screening.deadlines import compute_deadlines
 from scarpette.screening.facts import MEASURE_IDS
 
 STATUS_ORDER: tuple[str, ...] = tuple(Application.Status.values)
@@ -244,14 +244,16 @@ def application_update(
 
 
 @transaction.atomic
-def deadlines_refresh(*, case: Case) -> list[Deadline]:
-    """Recompute a percorso's deadlines from its latest screening run.
+def deadlines_refresh(*, case: Case, run=None) -> list[Deadline]:
+    """Recompute a percorso's deadlines from its latest screening run (`run`, when the caller has
+    just saved it).
 
-    No permission (derived data, called by the views after their own checks and by the reminder
-    command). Deadlines that no longer apply are removed; an unchanged one keeps its reminder
-    state. Writes an audit record only when something changed.
+    No permission (derived data): called when a screening run is saved (`screening_saved`, in its
+    transaction) and by the reminder command; never by a page view. Deadlines that no longer
+    apply are removed; an unchanged one keeps its reminder state. Writes an audit record only when
+    something changed.
     """
-    run = _latest_run(case)
+    run = run if run is not None else _latest_run(case)
     specs = compute_deadlines(run.facts, run.results) if run is not None else []
     kept: list[Deadline] = []
     changed = False
@@ -287,6 +289,12 @@ def deadlines_refresh(*, case: Case) -> list[Deadline]:
             detail={"deadlines": [f"{d.measure}:{d.kind}" for d in kept]},
         )
     return kept
+
+
+def deadlines_on_screening_saved(sender, *, runs, **kwargs) -> None:
+    """Receiver of questionnaire's `screening_saved`: the deadlines follow the newest run."""
+    for run in runs:
+        deadlines_refresh(case=run.case, run=run)
 
 
 def _reminder_days() -> int:

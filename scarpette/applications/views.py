@@ -63,8 +63,6 @@ def application_list(request, case_id):
         return render(
             request, "applications/application_list.html", _list_context(case), status=400
         )
-    # Deadlines derive from the latest screening, which other apps write: refresh on reading.
-    services.deadlines_refresh(case=case)
     return render(request, "applications/application_list.html", _list_context(case))
 
 

@@ -5,8 +5,8 @@ pseudonymous code, dates, statuses, consents (purpose and dates), screening stat
 needs and application outcomes stay for statistics. The audit log is not touched: it holds no
 content and is kept at least 24 months.
 
-Later apps' erasers are imported inside the function, as the percorso page does: those apps build
-on cases, not the other way round.
+Each later app erases its own rows through its `anonymise` contribution (cases.contributions):
+those apps build on cases, not the other way round.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scarpette.audit.services import audit_log
+from scarpette.cases import contributions
 from scarpette.cases.models import Case, CaseIdentity, CaseNote
 from scarpette.core.locking import lock
 
@@ -65,17 +66,14 @@ class PurgeReport:
 
 
 def _anonymise(case: Case) -> dict[str, int]:
-    from scarpette.applications.services import applications_anonymise_case
-    from scarpette.questionnaire.services import questionnaire_anonymise_case
-    from scarpette.referrals.services import referrals_anonymise_case
-
     counts = {
         "identities": CaseIdentity.objects.filter(case=case).delete()[0],
         "notes": CaseNote.objects.filter(case=case).delete()[0],
     }
-    counts.update(questionnaire_anonymise_case(case=case))
-    counts.update(referrals_anonymise_case(case=case))
-    counts.update(applications_anonymise_case(case=case))
+    # Each later app erases its own rows (cases.contributions).
+    for contributor in contributions.contributors():
+        if contributor.anonymise is not None:
+            counts.update(contributor.anonymise(case=case))
     case.anonymised_at = timezone.now()
     case.save(update_fields=["anonymised_at", "updated_at"])
     return counts

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from scarpette.accounts.permissions import Perm, active_membership, require
 from scarpette.audit.services import audit_log
+from scarpette.cases import contributions
 from scarpette.cases.models import (
     BreakGlassGrant,
     Case,
@@ -241,19 +242,12 @@ def consent_record(
     return consent
 
 
-# What later apps do, in the same transaction, when she withdraws a consent (the referrals app
-# withdraws what travelled to INPS under it). Filled by their AppConfig.ready(): cases imports
-# no later app. A hook receives (actor, case, purpose), may lock rows of that percorso and write
-# its own audit events, and runs after the percorso's lock and before this service's audit event.
-CONSENT_WITHDRAWAL_HOOKS: list = []
-
-
 @transaction.atomic
 def consent_withdraw(
     *, actor, case: Case, purpose: str, idempotency_key: str | None = None
 ) -> None:
     """Withdraw her consent for one purpose; the record stays, dated, and what was shared under
-    it is withdrawn too (CONSENT_WITHDRAWAL_HOOKS). Permission: case.consent_manage.
+    it is withdrawn too (each app's `on_consent_withdrawn`, cases.contributions). Permission: case.consent_manage.
 
     Idempotent by state (nothing in force, nothing written) and by the form's key.
     """
@@ -265,8 +259,9 @@ def consent_withdraw(
     )
     if not updated:
         return
-    for hook in CONSENT_WITHDRAWAL_HOOKS:
-        hook(actor=actor, case=case, purpose=purpose)
+    for contributor in contributions.contributors():
+        if contributor.on_consent_withdrawn is not None:
+            contributor.on_consent_withdrawn(actor=actor, case=case, purpose=purpose)
     _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, purpose)
     _audit(actor, "cases.consent.withdrawn", case, purpose=purpose)
 

@@ -27,6 +27,7 @@ from scarpette.cases.forms import (
     StatusForm,
 )
 from scarpette.cases.models import CaseIdentity, Consent
+from scarpette.core import panels
 from scarpette.core.conflicts import CONFLICT_MESSAGE, EditConflict, version_from_request
 from scarpette.core.idempotency import (
     DUPLICATE_MESSAGE,
@@ -86,14 +87,6 @@ def case_open(request):
     return render(request, "cases/case_open.html", {"form": form})
 
 
-def _glance(case):
-    # The percorso page composes the later apps' summaries (imported here, not at module level:
-    # those apps build on cases, not the other way round).
-    from scarpette.applications.selectors import glance_for_case
-
-    return glance_for_case(case)
-
-
 def _consent_rows(case):
     active = selectors.case_active_consents(case=case)
     return [(value, label, active.get(value)) for value, label in Consent.Purpose.choices]
@@ -112,7 +105,9 @@ def _detail_context(request, case, **extra):
         "note_form": NoteForm(),
         "assign_form": AssignForm(staff=staff, initial={"assigned": case.assigned_to.all()}),
         "revealed": None,
-        "glance": _glance(case),
+        # What the later apps show of this percorso: they register their panels (core.panels).
+        "case_actions": panels.panels_for(request, panels.CASE_ACTIONS, case=case),
+        "case_panels": panels.panels_for(request, panels.CASE, case=case),
         # Set when an administrator reads the percorso through a break-glass grant.
         "break_glass": selectors.break_glass_grant_active(user=request.user, case=case),
     }

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
 from scarpette.core import request_context
 from scarpette.core.client_ip import client_ip
@@ -101,48 +95,6 @@ class RequestContextMiddleware:
             request_context.reset(token)
 
 
-class SessionTimeoutMiddleware:
-    """Idle (15 min) and absolute (8 h) session limits, enforced on the server at every request.
-
-    A lapsed session is signed out and sent to the login page with `next` = where she was (a GET,
-    or the page a POST came from), and `request.session_lapsed` says why, so that the
-    questionnaire can keep a page typed meanwhile. A live session gets `request.session_expires_in`
-    (seconds to the nearer deadline), which the pages use to warn before it lapses.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.user.is_authenticated:
-            now = int(time.time())
-            started = request.session.setdefault("started_at", now)
-            last_seen = request.session.get("last_seen_at", now)
-            idle = now - last_seen > settings.SESSION_IDLE_SECONDS
-            expired = now - started > settings.SESSION_ABSOLUTE_SECONDS
-            if idle or expired:
-                from scarpette.audit.services import audit_log
-
-                reason = "idle" if idle else "absolute"
-                audit_log(
-                    actor=request.user,
-                    action="accounts.session.expired",
-                    detail={"reason": reason},
-                )
-                logout(request)
-                request.session_lapsed = reason
-                messages.info(request, _("La sessione è scaduta. Accedi di nuovo."))
-                return_to = _return_to(request)
-                if return_to:
-                    return redirect_to_login(return_to)
-                return redirect(settings.LOGIN_URL)
-            request.session["last_seen_at"] = now
-            request.session_expires_in = min(
-                settings.SESSION_IDLE_SECONDS, settings.SESSION_ABSOLUTE_SECONDS - (now - started)
-            )
-        return self.get_response(request)
-
-
 def same_origin(request) -> bool:
     """The request was sent by a page of this site (Origin, or Referer when Origin is absent)."""
     here = f"{request.scheme}://{request.get_host()}"
@@ -152,7 +104,7 @@ def same_origin(request) -> bool:
     return request.META.get("HTTP_REFERER", "").startswith(here + "/")
 
 
-def _return_to(request) -> str:
+def return_to_after_login(request) -> str:
     """Where to come back after signing in again: this page, or for a POST the page it came from."""
     if request.method == "GET":
         return request.get_full_path()

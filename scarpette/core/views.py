@@ -1,4 +1,4 @@
-"""The dashboard per role, the logout that clears the browser, the health check, the error pages."""
+"""The dashboard (composed of panels), the logout that clears the browser, the health check, the error pages."""
 
 from __future__ import annotations
 
@@ -12,32 +12,17 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from scarpette.accounts.permissions import Perm, active_membership, has_perm
-from scarpette.cases.selectors import (
-    break_glass_grants_for_centre,
-    case_counts_for_user,
-    case_list_for_user,
-)
+from scarpette.core import panels
 
 logger = logging.getLogger("scarpette.health")
 
 
 @require_http_methods(["GET"])
 def dashboard(request):
-    user = request.user
-    context = {"membership": active_membership(user)}
-    if has_perm(user, Perm.CASE_VIEW):
-        context["counts"] = case_counts_for_user(user=user)
-        context["recent"] = list(case_list_for_user(user=user, mine=True, status="open")[:5])
-        from scarpette.questionnaire.selectors import changed_runs_for_user
-
-        context["changed_runs"] = changed_runs_for_user(user=user)
-    from scarpette.notifications.selectors import outbox_problem_counts_for_user
-
-    context["mail_problems"] = outbox_problem_counts_for_user(user=user)
-    if has_perm(user, Perm.CENTRE_AUDIT_VIEW):
-        context["break_glass_grants"] = break_glass_grants_for_centre(user=user)
-    return render(request, "core/dashboard.html", context)
+    """Each role's home page, composed of the panels the apps contribute (core.panels)."""
+    return render(
+        request, "core/dashboard.html", {"panels": panels.panels_for(request, panels.DASHBOARD)}
+    )
 
 
 @login_not_required

@@ -20,7 +20,9 @@ from django.utils import timezone
 from scarpette.audit.services import audit_log_many
 from scarpette.cases.models import Case
 from scarpette.questionnaire.models import ScreeningRun
+from scarpette.questionnaire.signals import screening_saved
 from scarpette.screening.catalogue import RULES_VERSION
+from scarpette.screening.deadlines import DEADLINE_MEASURES
 from scarpette.screening.engine import screen
 
 
@@ -101,6 +103,11 @@ def rescreen_open_cases(*, batch_size: int = 1000, today=None) -> RescreenReport
                 if current.get(new.case_id) == old_id
             ]
             ScreeningRun.objects.bulk_create([new for new, _changed in keep], batch_size=1000)
+            # Deadlines follow a run only where a measure that has one changed status.
+            screening_saved.send(
+                sender=ScreeningRun,
+                runs=[new for new, changed in keep if DEADLINE_MEASURES.intersection(changed)],
+            )
             audit_log_many(
                 actor=None,
                 action="screening.run.rescreened",

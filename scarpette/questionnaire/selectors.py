@@ -13,6 +13,7 @@ from scarpette.cases.models import Case
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.models import CaseNeed, FormVersion, QuestionnaireSession, ScreeningRun
 from scarpette.screening.catalogue import load_catalogue
+from scarpette.screening.vocabulary import RESULT_ORDER
 
 
 def session_get_for_user(*, user, public_id) -> QuestionnaireSession:
@@ -82,8 +83,7 @@ def results_for_display(*, run: ScreeningRun, definition, runner) -> list[Measur
                 caveats=result["caveats"],
             )
         )
-    order = {"eligible": 0, "undetermined": 1, "not_eligible": 2}
-    return sorted(rows, key=lambda row: order.get(row.status, 3))
+    return sorted(rows, key=lambda row: RESULT_ORDER.get(row.status, len(RESULT_ORDER)))
 
 
 def form_versions(*, user) -> QuerySet[FormVersion]:

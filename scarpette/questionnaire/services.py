@@ -35,6 +35,7 @@ from scarpette.questionnaire.models import (
     QuestionnaireSession,
     ScreeningRun,
 )
+from scarpette.questionnaire.signals import screening_saved
 from scarpette.screening.engine import screen
 from scarpette.screening.facts import FactError
 
@@ -306,6 +307,7 @@ def _screen_session(actor, session: QuestionnaireSession, today) -> ScreeningRun
     CaseNeed.objects.filter(case=session.case).exclude(need__in=needs).delete()
     for need in needs:
         CaseNeed.objects.get_or_create(case=session.case, need=need, defaults={"session": session})
+    screening_saved.send(sender=ScreeningRun, runs=[run])
     _audit_session(
         actor,
         session,

@@ -5,9 +5,22 @@ class ReferralsConfig(AppConfig):
     name = "scarpette.referrals"
     label = "referrals"
 
-    def ready(self):
-        from scarpette.cases.services import CONSENT_WITHDRAWAL_HOOKS
-        from scarpette.referrals.services import withdraw_on_consent_withdrawal
+    def ready(self) -> None:
+        from scarpette.cases import contributions
+        from scarpette.referrals import panels
+        from scarpette.referrals.services import (
+            referrals_anonymise_case,
+            withdraw_on_consent_withdrawal,
+        )
+        from scarpette.referrals.subject_access import referrals_subject_access
 
-        if withdraw_on_consent_withdrawal not in CONSENT_WITHDRAWAL_HOOKS:
-            CONSENT_WITHDRAWAL_HOOKS.append(withdraw_on_consent_withdrawal)
+        panels.register()  # its panels on the composed pages (core.panels)
+        contributions.register(
+            contributions.Contributor(
+                key="referrals",
+                order=20,
+                on_consent_withdrawn=withdraw_on_consent_withdrawal,
+                anonymise=referrals_anonymise_case,
+                subject_access=referrals_subject_access,
+            )
+        )

@@ -7,3 +7,8 @@ class ScreeningConfig(AppConfig):
     name = "scarpette.screening"
     label = "screening"
     verbose_name = "Screening"
+
+    def ready(self) -> None:
+        from scarpette.screening import panels
+
+        panels.register()  # its panels on the composed pages (core.panels)

@@ -303,3 +303,9 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
 
 CATALOGUE = load_catalogue()
 RULES_VERSION = CATALOGUE.rules_version
+
+
+def measure_name(measure_id: str) -> str:
+    """The Italian name of a measure (its id if the catalogue lacks it: an old stored row)."""
+    measure = CATALOGUE.by_id.get(measure_id)
+    return measure.name_it if measure else measure_id

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from scarpette.accounts.models import Membership, Organisation
+from scarpette.accounts.testing import PASSWORD
 from scarpette.audit.models import AuditEvent
-from scarpette.core.testing import PASSWORD
 
 CONFLICT = "Qualcun altro ha modificato questi dati mentre li stavi modificando."
 

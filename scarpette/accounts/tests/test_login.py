@@ -9,8 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from scarpette.accounts.testing import PASSWORD, totp_code
 from scarpette.audit.models import AuditEvent
-from scarpette.core.testing import PASSWORD, totp_code
 
 
 def login(client, email, password=PASSWORD):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time_machine
 from django.urls import reverse
 
-from scarpette.core.testing import PASSWORD, totp_code
+from scarpette.accounts.testing import PASSWORD, totp_code
 
 
 def sign_in(client, user):

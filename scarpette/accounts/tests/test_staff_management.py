@@ -6,8 +6,9 @@ from django.core import mail
 from django.urls import reverse
 
 from scarpette.accounts.models import Membership, Organisation, User
+from scarpette.accounts.testing import PASSWORD
 from scarpette.audit.models import AuditEvent
-from scarpette.core.testing import PASSWORD, keyed
+from scarpette.core.testing import keyed
 
 
 def test_referent_invites_an_operator_who_gets_a_neutral_mail(

@@ -8,6 +8,7 @@ import pytest
 
 from scarpette.cases.services import case_open
 from scarpette.questionnaire.models import ScreeningRun
+from scarpette.questionnaire.signals import screening_saved
 
 DOCUMENTS = ["Documento d'identità", "Codice IBAN intestato a lei"]
 
@@ -20,7 +21,8 @@ def results_with(**statuses) -> list[dict]:
 
 
 def add_run(case, user, facts: dict, results: list[dict]) -> ScreeningRun:
-    return ScreeningRun.objects.create(
+    """A saved screening run, announced as the questionnaire's services announce theirs."""
+    run = ScreeningRun.objects.create(
         case=case,
         as_of="2026-03-01",
         rules_version="test",
@@ -28,6 +30,8 @@ def add_run(case, user, facts: dict, results: list[dict]) -> ScreeningRun:
         results_json=json.dumps(results),
         created_by=user,
     )
+    screening_saved.send(sender=ScreeningRun, runs=[run])
+    return run
 
 
 @pytest.fixture

@@ -199,8 +199,8 @@ def test_it_audits_field_names_and_encrypts_the_protocol(personas, case_a):
     assert AuditEvent.objects.filter(action="applications.application.updated").count() == 1
 
 
-def test_it_refreshes_deadlines_from_the_latest_run(personas, screened_case_a):
-    deadlines_refresh(case=screened_case_a)
+def test_deadlines_follow_each_saved_run_without_any_page_computing_them(personas, screened_case_a):
+    # The fixture's run was announced with `screening_saved`: its deadlines already exist.
     assert sorted(Deadline.objects.values_list("measure", "kind", "due_on")) == [
         ("congedo_violenza", "use_by", date(2028, 6, 10)),
         ("naspi", "apply_by", date(2026, 5, 8)),
@@ -212,7 +212,6 @@ def test_it_refreshes_deadlines_from_the_latest_run(personas, screened_case_a):
         {"job_end_date": "2026-03-01", "protection_path_start": "2025-06-11"},
         results_with(naspi="not_eligible", congedo_violenza="eligible"),
     )
-    deadlines_refresh(case=screened_case_a)
     assert list(Deadline.objects.values_list("measure", "due_on")) == [
         ("congedo_violenza", date(2028, 6, 11))
     ]

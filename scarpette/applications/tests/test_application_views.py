@@ -198,9 +198,10 @@ def test_it_refuses_other_methods(personas, client, screened_case_a):
 def test_the_glance_fragment_lists_statuses(personas, screened_case_a):
     application_start(actor=personas.operator_a, case=screened_case_a, measure="congedo_violenza")
     html = render_to_string(
-        "applications/_glance.html", {"glance": glance_for_case(screened_case_a)}
+        "applications/panels/case_glance.html",
+        {"panel": {"glance": glance_for_case(screened_case_a)}},
     )
     assert "Congedo indennizzato" in html and "badge-to_prepare" in html and "Da preparare" in html
     assert "Nessuna domanda avviata." in render_to_string(
-        "applications/_glance.html", {"glance": []}
+        "applications/panels/case_glance.html", {"panel": {"glance": []}}
     )

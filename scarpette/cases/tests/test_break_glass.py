@@ -10,10 +10,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from scarpette.accounts.testing import PASSWORD
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.models import BreakGlassGrant, Case, CaseNote
 from scarpette.cases.services import break_glass_open, case_add_note, case_open
-from scarpette.core.testing import PASSWORD
 
 REASON = "Richiesta dell'autorità giudiziaria, protocollo 123/2026"
 URL = reverse("cases:break_glass")

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from scarpette.accounts.testing import PASSWORD, make_user
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open
 from scarpette.cases.tests.conftest import (
@@ -18,7 +19,6 @@ from scarpette.cases.tests.conftest import (
     QUESTION,
     TAX_CODE,
 )
-from scarpette.core.testing import PASSWORD, make_user
 
 
 def url(case, fmt=""):

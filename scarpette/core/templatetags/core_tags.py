@@ -1,5 +1,4 @@
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -19,35 +18,6 @@ def duration_hours(delta) -> str:
     if delta is None:
         return ""
     return f"{delta.total_seconds() / 3600:.1f}".replace(".", ",")
-
-
-_STATUS_LABELS = {
-    "eligible": _("Possibile diritto"),
-    "undetermined": _("Da verificare"),
-    "not_eligible": _("Non spetta"),
-}
-_NEED_LABELS = {
-    "money": _("sostegno economico"),
-    "work": _("lavoro"),
-    "training": _("formazione"),
-    "housing": _("casa"),
-    "childcare": _("cura dei figli"),
-    "legal": _("assistenza legale"),
-    "health": _("salute"),
-    "documents": _("documenti"),
-}
-
-
-@register.filter
-def screening_status(value: str) -> str:
-    """A screening status (facts.md value) in words."""
-    return str(_STATUS_LABELS.get(value, value))
-
-
-@register.filter
-def need_labels(values) -> str:
-    """Need codes in words, comma-separated."""
-    return ", ".join(str(_NEED_LABELS.get(v, v)) for v in values or [])
 
 
 @register.filter

@@ -9,9 +9,9 @@ from allauth.account.adapter import get_adapter
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
+from scarpette.accounts.testing import PASSWORD
 from scarpette.audit.models import AuditEvent
 from scarpette.core.client_ip import client_ip, parse_networks
-from scarpette.core.testing import PASSWORD
 
 PROXY = "10.0.0.5"
 CLIENT = "203.0.113.9"

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from scarpette.core.testing import PASSWORD
+from scarpette.accounts.testing import PASSWORD
 
 LAYOUT = 'class="it-header"'
 

@@ -35,9 +35,9 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from scarpette.accounts.testing import PASSWORD
 from scarpette.applications.services import application_start
 from scarpette.cases.services import case_open, consent_record
-from scarpette.core.testing import PASSWORD
 from scarpette.core.tests.test_permission_matrix import MATRIX
 from scarpette.questionnaire.models import QuestionnaireSession
 from scarpette.questionnaire.services import (

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scarpette.accounts.models import Organisation, User
+from scarpette.accounts.testing import PASSWORD
 from scarpette.applications.models import Application
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.models import Case, CaseNote, Consent
 from scarpette.cases.services import case_open, consent_record
 from scarpette.core.models import IdempotencyKey
-from scarpette.core.testing import PASSWORD
 from scarpette.notifications.models import OutboxMessage
 from scarpette.questionnaire.models import QuestionnaireSession, ScreeningRun
 from scarpette.questionnaire.services import session_complete, session_rerun, session_start

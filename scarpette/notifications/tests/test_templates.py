@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scarpette.core.testing import make_personas
+from scarpette.accounts.testing import make_personas
 from scarpette.notifications.services import FORBIDDEN_FRAGMENTS, TEMPLATES, render
 
 LINK = "https://servizi.example.org/percorsi/4f1c2a7e-0000-4000-8000-000000000003/"

@@ -13,9 +13,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from scarpette.accounts.testing import PASSWORD, totp_code
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open
-from scarpette.core.testing import PASSWORD, totp_code
 from scarpette.questionnaire.models import PageDraft, QuestionnaireSession
 from scarpette.questionnaire.services import session_start
 

@@ -20,8 +20,8 @@ from django.test import Client
 from django.urls import reverse
 
 from scarpette.accounts.permissions import Role
+from scarpette.accounts.testing import make_user
 from scarpette.cases.services import case_open, consent_record
-from scarpette.core.testing import make_user
 from scarpette.questionnaire.services import session_complete, session_start
 from scarpette.referrals.models import Transmission
 from scarpette.referrals.services import transmission_send

@@ -7,9 +7,10 @@ import time
 import pytest
 from django.urls import reverse
 
+from scarpette.accounts.testing import PASSWORD
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open, case_update_identity, consent_record
-from scarpette.core.testing import PASSWORD, keyed
+from scarpette.core.testing import keyed
 from scarpette.questionnaire.services import session_complete, session_start
 from scarpette.referrals.models import Consultation, Transmission
 from scarpette.referrals.services import transmission_send
@@ -238,7 +239,7 @@ def test_notifications_are_neutral_and_one_per_recipient(
 
 def test_a_specialist_assigns_to_a_colleague_of_her_office_only(personas, client, screened_case):
     from scarpette.accounts.models import Organisation
-    from scarpette.core.testing import make_user
+    from scarpette.accounts.testing import make_user
 
     colleague = make_user(
         "inps2@example.org", "Ida Consulente", "consulente_inps", personas.inps_office

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from scarpette.accounts.permissions import Role
+from scarpette.accounts.testing import make_user
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open, consent_record
-from scarpette.core.testing import keyed, make_user
+from scarpette.core.testing import keyed
 from scarpette.notifications.models import OutboxMessage
 from scarpette.questionnaire.services import session_complete, session_start
 from scarpette.referrals.services import consultation_ask, transmission_send

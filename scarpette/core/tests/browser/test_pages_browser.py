@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from scarpette.accounts.browser_fixtures import sign_in
 from scarpette.cases.services import case_open, case_update_identity
-from scarpette.core.browser_fixtures import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -23,7 +23,7 @@ urlpatterns = [
 @pytest.mark.urls("scarpette.core.tests.browser.test_quick_exit_browser")
 @pytest.mark.parametrize("how", ["button", "escape"])
 def test_quick_exit_leaves_and_back_does_not_return(page, personas, settings, how):
-    from scarpette.core.browser_fixtures import sign_in
+    from scarpette.accounts.browser_fixtures import sign_in
 
     sign_in(page, personas.operator_a)
     page.goto("/prova-uscita/")

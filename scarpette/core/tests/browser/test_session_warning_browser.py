@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scarpette.core.browser_fixtures import sign_in
+from scarpette.accounts.browser_fixtures import sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -21,8 +21,8 @@ from django.db import connection
 from django.utils import timezone
 
 from scarpette.accounts.models import Organisation
+from scarpette.accounts.testing import make_user
 from scarpette.cases.models import Case, new_case_code
-from scarpette.core.testing import make_user
 from scarpette.questionnaire.models import ScreeningRun
 from scarpette.questionnaire.rescreen import rescreen_open_cases
 from scarpette.screening.engine import screen

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
+from scarpette.accounts.browser_fixtures import save_artifact, sign_in
 from scarpette.cases.services import case_open
-from scarpette.core.browser_fixtures import save_artifact, sign_in
 from scarpette.questionnaire.models import QuestionnaireSession
 from scarpette.questionnaire.services import session_start, tablet_code_issue
 

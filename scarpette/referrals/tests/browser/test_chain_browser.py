@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from scarpette.accounts.browser_fixtures import sign_in
 from scarpette.cases.services import case_open, consent_record
-from scarpette.core.browser_fixtures import sign_in
 from scarpette.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,4 +1,5 @@
-"""compute_deadlines: a table of facts and statuses -> expected deadlines (no database)."""
+"""compute_deadlines: a table of facts and statuses -> expected deadlines (no database), with
+their lengths and legal bases read from the dated catalogue."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from scarpette.applications.deadlines import compute_deadlines
+from scarpette.screening.catalogue import CATALOGUE
+from scarpette.screening.deadlines import DEADLINE_RULES, compute_deadlines
 
 CASES = [
     # (id, facts, statuses, expected [(measure, kind, due_on)])
@@ -71,3 +73,28 @@ def test_it_accepts_date_objects():
         {"job_end_date": date(2026, 3, 1)}, [{"measure": "naspi", "status": "eligible"}]
     )
     assert specs[0].due_on == date(2026, 5, 8)
+
+
+def test_the_legal_basis_is_the_catalogues_condition():
+    specs = compute_deadlines(
+        {"job_end_date": "2026-03-01", "protection_path_start": "2025-06-10"},
+        [{"measure": "naspi", "status": "eligible"}],
+    )
+    assert [s.legal_basis for s in specs] == [
+        "Art. 6 d.lgs. 22/2015: domanda entro 68 giorni dalla fine del lavoro",
+        "Art. 24 c. 1 d.lgs. 80/2015: chiedere il congedo entro tre anni dall'inizio del percorso di "
+        "protezione",
+    ]
+
+
+def test_every_rule_names_a_dated_parameter_and_a_condition_of_the_catalogue():
+    for rule in DEADLINE_RULES:
+        measure = CATALOGUE.by_id[rule.measure]
+        assert measure.parameters[rule.parameter].unit in {"days", "years"}
+        assert rule.condition in measure.conditions
+
+
+def test_the_length_is_the_value_in_force_on_the_start_date():
+    # Before the NASpI's parameter came into force (1 May 2015) there is no deadline to give.
+    assert compute_deadlines({"job_end_date": "2015-04-30"}, []) == []
+    assert compute_deadlines({"job_end_date": "2015-05-01"}, [])[0].due_on == date(2015, 7, 8)

@@ -23,11 +23,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from scarpette.accounts.models import Organisation
+from scarpette.accounts.testing import make_user
 from scarpette.audit.models import AuditChainHead, AuditEvent, chain_hash
 from scarpette.audit.services import audit_log
 from scarpette.audit.verify import verify_chain
 from scarpette.cases.models import Case, new_case_code
-from scarpette.core.testing import make_user
 
 BATCH = 5000
 
