@@ -51,6 +51,13 @@ class UserManager(BaseUserManager):
         else:
             user.set_unusable_password()
         user.save(using=self._db)
+        # Her address as allauth keeps it, written now rather than by the first read of the
+        # "e-mail" page (no page read writes a row).
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.using(self._db).get_or_create(
+            user=user, email=user.email, defaults={"primary": True, "verified": False}
+        )
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra):

@@ -52,9 +52,10 @@ def _hash_code(code: str) -> str:
 
 
 @transaction.atomic
-def form_current() -> FormVersion:
-    """The form new sessions use: the newest published version. The repository's definition is
-    imported (and published) the first time its version number is seen."""
+def form_import_bundled() -> FormVersion:
+    """Import (and publish) the repository's form definition the first time its version number is
+    seen. Run after every `migrate` (post_migrate, so a deploy brings its form) and by load_demo;
+    never on a page read."""
     rows = xlsform.load_rows()
     definition = xlsform.parse(rows)
     version, created = FormVersion.objects.get_or_create(
@@ -68,11 +69,19 @@ def form_current() -> FormVersion:
     )
     if created:
         audit_log(actor=None, action="questionnaire.form.imported", obj=version)
-    return (
+    return version
+
+
+def form_current() -> FormVersion:
+    """The form new sessions use: the newest published version (a read: the repository's form
+    is imported by `form_import_bundled` after migrating)."""
+    current = (
         FormVersion.objects.filter(status=FormVersion.Status.PUBLISHED)
         .order_by("-published_at", "-id")
         .first()
     )
+    # A database migrated without its post_migrate step (restored from a dump, say).
+    return current if current is not None else form_import_bundled()
 
 
 def definition_of(version: FormVersion):

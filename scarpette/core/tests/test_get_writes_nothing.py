@@ -1,0 +1,68 @@
+"""No page read writes a row: every GET of the URL × role matrix leaves the data as it was.
+
+The only writes a GET may make are its own audit event (reads are audited) and the signed-in
+user's session (the idle deadline). Everything else — deadlines, notifications, percorsi,
+applications — is written by services when something changes, never because someone looked.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from scarpette.cases.services import case_open
+from scarpette.core.tests.test_permission_matrix import MATRIX, _kwargs
+
+GET_PAGES = sorted(name for name, (method, _key, _answers) in MATRIX.items() if method == "get")
+# The audit trail (hash chain included) and the session itself may change on a read.
+ALLOWED_TABLES = {"audit_auditevent", "audit_auditchainhead", "django_session"}
+WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.db_table: model._base_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed and model._meta.db_table not in ALLOWED_TABLES
+    }
+
+
+def written_tables(queries) -> set[str]:
+    tables = set()
+    for query in queries:
+        match = WRITE.match(query["sql"])
+        if match:
+            tables.add(match.group(2).lower())
+    return tables - ALLOWED_TABLES
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_a_get_writes_no_row_but_its_audit_event(name, personas, client):
+    _method, key, _answers = MATRIX[name]
+    case = case_open(actor=personas.operator_a)
+    url = reverse(name, kwargs=_kwargs(key, personas, case))
+    before = row_counts()
+    writes: dict[str, set[str]] = {}
+    for role, user in personas.all().items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        tables = written_tables(queries.captured_queries)
+        if tables:
+            writes[role] = tables
+    assert writes == {}, f"GET {url} wrote rows"
+    assert row_counts() == before
+
+
+def test_the_check_sees_a_write_when_there_is_one(personas):
+    # The detector itself: a service that writes is seen, so the test above can fail.
+    with CaptureQueriesContext(connection) as queries:
+        case_open(actor=personas.operator_a)
+    assert "cases_case" in written_tables(queries.captured_queries)
