@@ -157,6 +157,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "scarpette.core.middleware.RequestContextMiddleware",
     "scarpette.audit.middleware.ForbiddenAuditMiddleware",
+    "scarpette.audit.reads.ReadAuditMiddleware",
     "scarpette.questionnaire.middleware.KeepTypedPageMiddleware",
     "scarpette.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

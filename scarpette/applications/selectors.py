@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from scarpette.applications.models import Application, Deadline
-from scarpette.audit.services import get_visible_or_404
+from scarpette.cases.access import get_visible_or_404
 from scarpette.cases.models import Case
 from scarpette.screening.catalogue import measure_name
 
@@ -34,7 +34,7 @@ def application_get_for_user(*, user, public_id) -> Application:
         user=user,
         public_id=public_id,
         object_type="applications.application",
-        viewed_action="applications.application.viewed",
+        read_action="applications.application.viewed",
     )
 
 

@@ -13,6 +13,7 @@ from scarpette.accounts.decorators import permission_required
 from scarpette.accounts.permissions import Perm, require
 from scarpette.applications import selectors, services
 from scarpette.applications.forms import ApplicationForm, StartForm
+from scarpette.audit.reads import read_action
 from scarpette.cases.selectors import case_get_for_user
 from scarpette.core.conflicts import CONFLICT_MESSAGE, EditConflict, version_from_request
 from scarpette.core.idempotency import (
@@ -36,11 +37,10 @@ def _list_context(case, **extra) -> dict:
 @require_http_methods(["GET", "POST"])
 # Her centre, or an administrator under a break-glass grant (the scope decides which).
 @permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
+@read_action("applications.application_list.viewed")
 def application_list(request, case_id):
     """The percorso's applications and deadlines; POST `measure` starts an application."""
-    case = case_get_for_user(
-        user=request.user, public_id=case_id, action="applications.application_list.viewed"
-    )
+    case = case_get_for_user(user=request.user, public_id=case_id)
     if request.method == "POST":
         require(request.user, Perm.CASE_APPLICATION_MANAGE)
         form = StartForm(request.POST)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from scarpette.accounts.permissions import Perm, has_perm
 from scarpette.audit.models import AuditChainHead, AuditEvent
 from scarpette.core import request_context
 from scarpette.core.locking import note_audit_head_locked
@@ -124,59 +123,3 @@ def audit_access_denied(*, actor, object_type: str, object_id: str, organisation
         organisation_id=organisation_id,
         outcome=AuditEvent.Outcome.DENIED,
     )
-
-
-def get_visible_or_404(
-    visible,
-    *,
-    user,
-    public_id,
-    object_type: str,
-    centre_field: str = "case__centre_id",
-    viewed_action: str = "",
-    case_field: str = "case",
-):
-    """Fetch-and-authorise in one call: the object with `public_id` from the `visible` queryset
-    (already scoped to `user`), else Http404 — the same answer for "not yours" and "absent".
-
-    An attempt on an object that exists elsewhere is audited as denied (for the owning centre's
-    referent); a successful read is audited as `viewed_action`, on the object's percorso, and any
-    access under a break-glass grant as `cases.case.break_glass_access`.
-    """
-    from django.http import Http404
-
-    obj = visible.filter(public_id=public_id).first()
-    if obj is None:
-        other = visible.model.objects.filter(public_id=public_id).values(centre_field).first()
-        if other is not None:
-            audit_access_denied(
-                actor=user,
-                object_type=object_type,
-                object_id=str(public_id),
-                organisation_id=other[centre_field],
-            )
-        raise Http404
-    grant = None
-    if has_perm(user, Perm.CASE_BREAK_GLASS):  # only administrators read through a grant
-        case = getattr(obj, case_field) if case_field else obj
-        grant = case.break_glass_grant_for(user)
-    if grant is not None:
-        # Every request of an administrator under a break-glass grant is logged as such, on the
-        # percorso's centre (its referent sees it), whatever the view would have logged.
-        audit_log(
-            actor=user,
-            action="cases.case.break_glass_access",
-            obj=case,
-            organisation_id=case.centre_id,
-            detail={"grant": str(grant.public_id), "read": viewed_action or object_type},
-        )
-    elif viewed_action:
-        case = getattr(obj, case_field) if case_field else obj
-        audit_log(
-            actor=user,
-            action=viewed_action,
-            obj=case,
-            organisation_id=case.centre_id,
-            detail={} if case is obj else {object_type.split(".")[1]: str(obj.public_id)},
-        )
-    return obj

@@ -87,7 +87,7 @@ class Case(PublicIdModel, TimestampedModel):
 
     def break_glass_grant_for(self, user) -> BreakGlassGrant | None:
         """The unexpired grant through which `user` reads this percorso, if that is how she
-        reads it (audit.services.get_visible_or_404 marks her every access as break-glass)."""
+        reads it (cases.access.get_visible_or_404 marks her every access as break-glass)."""
         if has_perm(user, Perm.CASE_VIEW) or not has_perm(user, Perm.CASE_BREAK_GLASS):
             return None
         return BreakGlassGrant.objects.active().filter(admin=user, case=self).first()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from scarpette.accounts.models import User
 from scarpette.accounts.permissions import Perm, active_membership, has_perm, require, roles_with
-from scarpette.audit.services import get_visible_or_404
+from scarpette.cases.access import get_visible_or_404
 from scarpette.cases.models import BreakGlassGrant, Case, Consent
 
 
@@ -32,11 +32,12 @@ def case_list_for_user(
     return qs.prefetch_related("assigned_to").order_by("-opened_on", "-id")
 
 
-def case_get_for_user(*, user, public_id, action: str = "cases.case.viewed") -> Case:
+def case_get_for_user(*, user, public_id) -> Case:
     """One percorso if the user may see it, else 404 (same answer for "not yours" and "absent").
 
-    Writes `action` to the audit log on success, and `cases.case.access_denied` when the percorso
-    exists in another centre (the user never learns that it exists).
+    The page that shows it is audited as a read (`cases.case.viewed`, or what the view declares
+    with `audit.reads.read_action`); an attempt on another centre's percorso is audited as
+    `cases.case.access_denied` (the user never learns that it exists).
     """
     return get_visible_or_404(
         Case.objects.visible_to(user).select_related("centre"),
@@ -44,7 +45,7 @@ def case_get_for_user(*, user, public_id, action: str = "cases.case.viewed") -> 
         public_id=public_id,
         object_type="cases.case",
         centre_field="centre_id",
-        viewed_action=action,
+        read_action="cases.case.viewed",
         case_field="",
     )
 

@@ -68,7 +68,9 @@ def subject_access_data(*, actor, case: Case) -> dict:
             "action": e.action_label,
             "outcome": str(e.get_outcome_display()),
         }
-        for e in audit_events_for_centre(user=actor, object_id=str(case.public_id)).order_by("id")
+        for e in audit_events_for_centre(
+            organisation_id=case.centre_id, object_id=str(case.public_id)
+        ).order_by("id")
     ]
     data = {
         "document": _("Dati conservati sulla persona"),

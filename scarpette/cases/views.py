@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts.decorators import permission_required, sensitive_action
-from scarpette.accounts.permissions import Perm, has_perm, require
+from scarpette.accounts.permissions import Perm, active_membership, has_perm, require
+from scarpette.audit.reads import read_action
 from scarpette.audit.selectors import audit_events_for_centre
 from scarpette.cases import selectors, services
 from scarpette.cases.forms import (
@@ -125,7 +126,7 @@ def case_detail(request, public_id):
 
 @require_POST
 def case_reveal(request, public_id):
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     identity = services.case_reveal_identity(actor=request.user, case=case)
     return render(
         request, "cases/case_detail.html", _detail_context(request, case, revealed=identity)
@@ -248,7 +249,7 @@ def _case_edit(request, case, form, form_key: str, apply) -> object:
 
 @require_POST
 def case_status(request, public_id):
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     require(request.user, Perm.CASE_EDIT)  # scope first (404), then the action (403)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -271,7 +272,7 @@ def case_status(request, public_id):
 
 @require_POST
 def case_assign(request, public_id):
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     require(request.user, Perm.CASE_EDIT)  # scope first (404), then the action (403)
     form = AssignForm(request.POST, staff=selectors.centre_staff_for_user(user=request.user))
     if form.is_valid():
@@ -297,7 +298,7 @@ def case_assign(request, public_id):
 
 @require_POST
 def case_note(request, public_id):
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -325,7 +326,7 @@ def case_note(request, public_id):
 
 def _consent_change(request, public_id, service, done: str):
     """Give or withdraw one consent: the same form, key and messages, another service."""
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
@@ -357,11 +358,13 @@ def consent_withdraw(request, public_id):
 
 
 @require_http_methods(["GET"])
+# Her centre first (the scope answers 404 elsewhere), then the referent's permission.
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
+@read_action("cases.access_log.viewed")
 def case_access_log(request, public_id):
-    case = selectors.case_get_for_user(
-        user=request.user, public_id=public_id, action="cases.access_log.viewed"
-    )
-    events = audit_events_for_centre(user=request.user, object_id=str(case.public_id))
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
+    require(request.user, Perm.CENTRE_AUDIT_VIEW)
+    events = audit_events_for_centre(organisation_id=case.centre_id, object_id=str(case.public_id))
     return render(
         request,
         "cases/case_access_log.html",
@@ -370,8 +373,11 @@ def case_access_log(request, public_id):
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.CENTRE_AUDIT_VIEW)
 def centre_access_log(request):
-    events = audit_events_for_centre(user=request.user)
+    events = audit_events_for_centre(
+        organisation_id=active_membership(request.user).organisation_id
+    )
     return render(request, "cases/centre_access_log.html", {"page": paginate(request, events, 50)})
 
 
@@ -416,7 +422,7 @@ def subject_access(request, public_id):
 
     Scope first (an outsider gets 404), then the permission (403), then a fresh re-authentication.
     """
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id, action="")
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     require(request.user, Perm.CASE_SUBJECT_ACCESS)
     return reauthentication_required(_subject_access)(request, case)
 

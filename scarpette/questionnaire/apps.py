@@ -30,4 +30,4 @@ def _import_bundled_form(sender, using="default", **kwargs) -> None:
     from scarpette.questionnaire.services import form_import_bundled
 
     if using == "default":
-        form_import_bundled()
+        form_import_bundled(audit=False)

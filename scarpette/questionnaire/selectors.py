@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from scarpette.accounts.permissions import Perm, require
-from scarpette.audit.services import get_visible_or_404
+from scarpette.cases.access import get_visible_or_404
 from scarpette.cases.models import Case
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.models import CaseNeed, FormVersion, QuestionnaireSession, ScreeningRun
@@ -25,7 +25,7 @@ def session_get_for_user(*, user, public_id) -> QuestionnaireSession:
         user=user,
         public_id=public_id,
         object_type="questionnaire.session",
-        viewed_action="questionnaire.session.viewed",
+        read_action="questionnaire.session.viewed",
     )
 
 

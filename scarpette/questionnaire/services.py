@@ -52,10 +52,11 @@ def _hash_code(code: str) -> str:
 
 
 @transaction.atomic
-def form_import_bundled() -> FormVersion:
+def form_import_bundled(*, audit: bool = True) -> FormVersion:
     """Import (and publish) the repository's form definition the first time its version number is
     seen. Run after every `migrate` (post_migrate, so a deploy brings its form) and by load_demo;
-    never on a page read."""
+    never on a page read. The post_migrate import is part of the installation, like the
+    migration itself, and is not audited (its row keeps when it was published)."""
     rows = xlsform.load_rows()
     definition = xlsform.parse(rows)
     version, created = FormVersion.objects.get_or_create(
@@ -67,7 +68,7 @@ def form_import_bundled() -> FormVersion:
             "published_at": timezone.now(),
         },
     )
-    if created:
+    if created and audit:
         audit_log(actor=None, action="questionnaire.form.imported", obj=version)
     return version
 

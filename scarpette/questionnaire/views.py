@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts.decorators import permission_required
 from scarpette.accounts.permissions import Perm, require
+from scarpette.audit.reads import read_action
 from scarpette.cases.selectors import case_get_for_user
 from scarpette.core.idempotency import (
     DUPLICATE_MESSAGE,
@@ -64,11 +65,11 @@ def _language_info(session: QuestionnaireSession):
 
 
 @require_http_methods(["GET", "POST"])
+@read_action("questionnaire.start.viewed")
 def session_start(request, case_id):
     # The page shows the percorso's sessions: an audited read (the start itself is audited by
     # its service).
-    action = "questionnaire.start.viewed" if request.method == "GET" else ""
-    case = case_get_for_user(user=request.user, public_id=case_id, action=action)
+    case = case_get_for_user(user=request.user, public_id=case_id)
     require(request.user, Perm.CASE_EDIT)
     definition = services.definition_of(services.form_current())
     form = StartForm(request.POST or None, languages=definition.languages)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from scarpette.accounts.permissions import Perm, require
-from scarpette.audit.services import get_visible_or_404
+from scarpette.cases.access import get_visible_or_404
 from scarpette.referrals.models import Consultation, Transmission
 from scarpette.screening.catalogue import load_catalogue
 
@@ -45,7 +45,7 @@ def transmission_get_for_user(*, user, public_id) -> Transmission:
         user=user,
         public_id=public_id,
         object_type="referrals.transmission",
-        viewed_action="referrals.transmission.viewed",
+        read_action="referrals.transmission.viewed",
     )
 
 
@@ -61,7 +61,7 @@ def consultation_get_for_user(*, user, public_id) -> Consultation:
         user=user,
         public_id=public_id,
         object_type="referrals.consultation",
-        viewed_action="referrals.consultation.viewed",
+        read_action="referrals.consultation.viewed",
     )
 
 

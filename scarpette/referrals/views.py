@@ -66,7 +66,7 @@ def case_inps(request, case_id):
 @sensitive_action(Perm.TRANSMISSION_SEND)
 @require_POST
 def transmit(request, case_id):
-    case = case_get_for_user(user=request.user, public_id=case_id, action="")
+    case = case_get_for_user(user=request.user, public_id=case_id)
     form = TransmitForm(request.POST)
     if form.is_valid():
         try:

@@ -65,7 +65,8 @@ def test_the_url_is_the_documented_one():
 
 
 def test_it_lists_the_repository_version_as_current(admin):
-    assert not FormVersion.objects.exists()
+    # Imported after migrate, as on a fresh installation: the page only reads it.
+    assert FormVersion.objects.count() == 1
 
     response = admin.get(reverse("questionnaire:form_versions"))
 
@@ -77,7 +78,7 @@ def test_it_lists_the_repository_version_as_current(admin):
     assert version.version == REPOSITORY_VERSION
     assert version.status == "published"
     assert version.published_at is not None
-    assert AuditEvent.objects.filter(action="questionnaire.form.imported").count() == 1
+    assert not AuditEvent.objects.filter(action="questionnaire.form.imported").exists()
 
 
 @pytest.mark.parametrize(
