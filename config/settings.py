@@ -36,6 +36,8 @@ IS_DEMO = SCARPETTE_ENV == "demo"
 IS_TEST = SCARPETTE_ENV == "test"
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# An audit action no app registered (scarpette.audit.actions) is an error outside production.
+AUDIT_ACTIONS_STRICT = env_bool("AUDIT_ACTIONS_STRICT", DEBUG or not IS_PRODUCTION)
 if IS_PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG cannot be on in production")
 

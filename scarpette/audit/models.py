@@ -51,9 +51,9 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         """The action in Italian words (pages never show the dotted code)."""
-        from scarpette.audit.labels import action_label
+        from scarpette.audit.actions import label
 
-        return action_label(self.action)
+        return label(self.action)
 
     def compute_hash(self) -> str:
         return chain_hash(self.prev_hash, self.canonical())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from scarpette.audit.actions import check
 from scarpette.audit.models import AuditChainHead, AuditEvent
 from scarpette.core import request_context
 from scarpette.core.locking import note_audit_head_locked
@@ -27,6 +28,7 @@ def audit_log(
     Runs in the caller's transaction (or its own), so an event is written if and only if the change
     it describes is committed. `detail` holds identifiers and field names only, never content.
     """
+    check(action)
     info = request_context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -74,6 +76,7 @@ def audit_log_many(*, actor, action: str, events: list[dict]) -> list[AuditEvent
     only for the time of this call, which the caller should make the last step of a short
     transaction.
     """
+    check(action)
     if not events:
         return []
     info = request_context.current()
