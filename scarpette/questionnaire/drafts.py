@@ -123,7 +123,7 @@ def draft_restore(
 
 def draft_discard(*, actor, session: QuestionnaireSession) -> None:
     """Her drafts of this session are obsolete once she saved a page (called inside the save)."""
-    if actor is not None:
+    if getattr(actor, "is_authenticated", False):  # the tablet keeps no drafts
         PageDraft.objects.filter(session=session, owner=actor).delete()
 
 

@@ -2,7 +2,8 @@
 
 Each service is one transaction, re-checks permission and scope, and writes its audit event.
 Tablet actions have no signed-in user: the view proves the tablet holds the session (its claim
-lives in the tablet's own session cookie) and the services record `actor=None, via="tablet"`.
+lives in the tablet's own session cookie) and passes a `TabletActor` for that session
+(questionnaire.actors); the services record it as `via="tablet"`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from scarpette.cases.services import case_lock
 from scarpette.core.idempotency import AlreadyDone, idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
 from scarpette.questionnaire import xlsform
+from scarpette.questionnaire.actors import TabletActor, is_tablet
 from scarpette.questionnaire.drafts import draft_discard
 from scarpette.questionnaire.engine import FormRunner
 from scarpette.questionnaire.mapping import AnswerError, answers_to_facts
@@ -199,7 +201,7 @@ def _audit_session(actor, session: QuestionnaireSession, action: str, **detail) 
         organisation_id=session.case.centre_id,
         detail={
             "session": str(session.public_id),
-            **({"via": "tablet"} if actor is None else {}),
+            **({"via": "tablet"} if is_tablet(actor) else {}),
             **detail,
         },
     )
@@ -209,7 +211,10 @@ def _lock_session(actor, session: QuestionnaireSession) -> QuestionnaireSession:
     # Lock order: the percorso, then its session; the form version is shared by every session
     # in the country and is only read.
     qs = QuestionnaireSession.objects.all()
-    if actor is not None:
+    if is_tablet(actor):
+        if not actor.holds(session):  # the tablet answers its own session, nothing else
+            raise PermissionDenied
+    else:
         require(actor, Perm.CASE_EDIT)
         qs = qs.filter(case__in=Case.objects.visible_to(actor))
     case_id = qs.filter(pk=session.pk).values_list("case_id", flat=True).first()
@@ -229,8 +234,9 @@ def session_submit_page(
     """Save one page of answers (validated on the field) and move forward or back.
 
     `action` is "next", "back", "save", "add_repeat" or "remove_repeat:N". Answers already saved
-    are never lost; a value that breaks a rule is not stored, but `raw` lets the page show it back. `actor` is None when the
-    woman answers on the tablet (the view has checked the tablet's claim).
+    are never lost; a value that breaks a rule is not stored, but `raw` lets the page show it back.
+    `actor` is a `TabletActor` when the woman answers on the tablet (the view has checked the
+    tablet's claim).
     """
     session = _lock_session(actor, session)
     if session.status != QuestionnaireSession.Status.IN_PROGRESS:
@@ -240,7 +246,7 @@ def session_submit_page(
         session.answers,
         language=session.language,
         today=today or timezone.localdate(),
-        message_language=session.language if actor is None else "it",
+        message_language=session.language if is_tablet(actor) else "it",
     )
     page = max(0, min(page, runner.page_count - 1))
     result = runner.submit(page, data, action=action)
@@ -311,7 +317,7 @@ def _screen_session(actor, session: QuestionnaireSession, today) -> ScreeningRun
         rules_version=output["rules_version"],
         facts_json=json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str),
         results_json=json.dumps(output["results"], ensure_ascii=False),
-        created_by=actor,
+        created_by=None if is_tablet(actor) else actor,
     )
     run.save()
     CaseNeed.objects.filter(case=session.case).exclude(need__in=needs).delete()
@@ -332,7 +338,7 @@ def _screen_session(actor, session: QuestionnaireSession, today) -> ScreeningRun
 def session_reopen(*, actor, session: QuestionnaireSession, page: int) -> QuestionnaireSession:
     """Let the operator correct an answer after the end: the session goes back in progress."""
     session = _lock_session(actor, session)
-    if actor is None:
+    if is_tablet(actor):
         raise PermissionDenied
     session.status = QuestionnaireSession.Status.IN_PROGRESS
     # The page comes from the request: keep it inside the form the pages will render.
@@ -350,7 +356,7 @@ def session_rerun(
     """Screen the same answers again (new rules, or a new date); one run per submitted form."""
     idempotency_claim(actor=actor, key=idempotency_key, scope="questionnaire.session.rerun")
     session = _lock_session(actor, session)
-    if actor is None:
+    if is_tablet(actor):
         raise PermissionDenied
     return _screen_session(actor, session, today or timezone.localdate())
 
@@ -401,13 +407,15 @@ def tablet_claim(*, code: str) -> QuestionnaireSession | None:
         return None
     session.tablet_code_hash = ""
     session.save(update_fields=["tablet_code_hash"])
-    _audit_session(None, session, "questionnaire.tablet.claimed")
+    _audit_session(TabletActor(session.public_id), session, "questionnaire.tablet.claimed")
     return session
 
 
 @transaction.atomic
-def tablet_set_language(*, session: QuestionnaireSession, language: str) -> None:
-    session = _lock_session(None, session)
+def tablet_set_language(
+    *, actor: TabletActor, session: QuestionnaireSession, language: str
+) -> None:
+    session = _lock_session(actor, session)
     definition = definition_of(session.form_version)
     if language in {lang.code for lang in definition.languages}:
         session.language = language
@@ -453,17 +461,17 @@ def tablet_is_handed_back(session: QuestionnaireSession) -> bool:
 
 
 @transaction.atomic
-def tablet_release(*, session: QuestionnaireSession, code: str) -> bool:
+def tablet_release(*, actor: TabletActor, session: QuestionnaireSession, code: str) -> bool:
     """The operator types the hand-back code on the tablet itself: True if it is the right one.
 
     The view then forgets everything on the tablet. The code stays valid for "Riconsegna del
     tablet" on her own screen, where she opens the result. Audit: questionnaire.tablet.released.
     """
-    session = _lock_session(None, session)
+    session = _lock_session(actor, session)
     code = (code or "").strip()
     if not session.handback_code or not secrets.compare_digest(code, session.handback_code):
         return False
-    _audit_session(None, session, "questionnaire.tablet.released")
+    _audit_session(actor, session, "questionnaire.tablet.released")
     return True
 
 
@@ -471,8 +479,10 @@ def record_summary_download(*, actor, session: QuestionnaireSession) -> None:
     _audit_session(actor, session, "questionnaire.summary.downloaded")
 
 
-def record_tablet_event(*, session: QuestionnaireSession, action: str) -> None:
-    _audit_session(None, session, action)
+def record_tablet_event(*, actor: TabletActor, session: QuestionnaireSession, action: str) -> None:
+    if not (is_tablet(actor) and actor.holds(session)):
+        raise PermissionDenied
+    _audit_session(actor, session, action)
 
 
 @transaction.atomic

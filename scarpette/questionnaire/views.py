@@ -27,6 +27,7 @@ from scarpette.core.idempotency import (
     key_from_request,
 )
 from scarpette.questionnaire import drafts, selectors, services
+from scarpette.questionnaire.actors import TabletActor
 from scarpette.questionnaire.engine import FormRunner
 from scarpette.questionnaire.forms import HandbackForm, StartForm, UploadForm, page_index
 from scarpette.questionnaire.models import QuestionnaireSession
@@ -470,7 +471,9 @@ def tablet(request):
     if not request.session.get("tablet_language_chosen"):
         chosen = request.POST.get("language", "")
         if request.method == "POST" and chosen:
-            services.tablet_set_language(session=session, language=chosen)
+            services.tablet_set_language(
+                actor=TabletActor(session.public_id), session=session, language=chosen
+            )
             request.session["tablet_language_chosen"] = True
             return redirect("questionnaire:tablet")
         return _tablet_render(
@@ -505,7 +508,7 @@ def tablet(request):
             )
         try:
             outcome = services.session_submit_page(
-                actor=None,
+                actor=TabletActor(session.public_id),
                 session=session,
                 page=page,
                 data=request.POST,
@@ -551,7 +554,9 @@ def _tablet_done(request, session, language):
     """Her end screen: the hand-back code. The operator may type it here to clear the tablet."""
     error = ""
     if request.method == "POST" and "handback" in request.POST:
-        if services.tablet_release(session=session, code=request.POST["handback"]):
+        if services.tablet_release(
+            actor=TabletActor(session.public_id), session=session, code=request.POST["handback"]
+        ):
             _tablet_forget(request)
             return _tablet_render(request, "questionnaire/tablet_start.html", {"error": ""})
         error = tablet_texts(language.code)["handback_invalid"]
@@ -600,7 +605,11 @@ def tablet_pause(request):
     """Idle on the tablet: forget the claim; the answers saved so far stay with the percorso."""
     session = _tablet_session(request)
     if session is not None:
-        services.record_tablet_event(session=session, action="questionnaire.tablet.paused")
+        services.record_tablet_event(
+            actor=TabletActor(session.public_id),
+            session=session,
+            action="questionnaire.tablet.paused",
+        )
     _tablet_forget(request)
     return HttpResponse(status=204)
 
@@ -611,6 +620,10 @@ def tablet_exit(request):
     """Quick exit on the tablet: forget the claim at once."""
     session = _tablet_session(request)
     if session is not None:
-        services.record_tablet_event(session=session, action="questionnaire.tablet.quick_exit")
+        services.record_tablet_event(
+            actor=TabletActor(session.public_id),
+            session=session,
+            action="questionnaire.tablet.quick_exit",
+        )
     _tablet_forget(request)
     return HttpResponse(status=204)
