@@ -1,13 +1,21 @@
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from scarpette.core import views as core_views
+from scarpette.core.access import public
 
 urlpatterns = [
-    path("accounts/logout/", core_views.ClearingLogoutView.as_view(), name="account_logout"),
+    path(
+        "accounts/logout/",
+        public("signing out needs no permission")(core_views.ClearingLogoutView.as_view()),
+        name="account_logout",
+    ),
     path("accounts/", include("allauth.urls")),
-    path("lingua/", login_not_required(set_language), name="set_language"),
+    path(
+        "lingua/",
+        public("the login page offers the language too")(set_language),
+        name="set_language",
+    ),
     path("percorsi/", include("scarpette.cases.urls")),
     path("misure/", include("scarpette.screening.urls")),
     path("", include("scarpette.questionnaire.urls")),

@@ -1,4 +1,19 @@
-"""View decorators built on the one permission table."""
+"""View decorators built on the one permission table.
+
+Every view of the platform declares who may enter it, with exactly one of these (a test walks
+the URL resolver and fails on a view without one):
+
+- `permission_required(P, *alternatives)` — the user holds P (or one alternative), else 403.
+  A view that reaches one object then lets the scope answer 404 for "not yours", and checks a
+  finer action after the scope (`require`) so that "visible but not allowed" is 403;
+- `sensitive_action(P)` — the same, then a recent re-authentication;
+- `signed_in` — any signed-in member (her own dashboard, her own session), from core.access;
+- `public(reason)` — no login (the health check, signing out, the tablet, whose own claim is
+  checked by its views), from core.access.
+
+Services re-check permissions (they are reached from commands and tasks too); selectors only
+scope querysets.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +22,7 @@ from functools import wraps
 from allauth.account.decorators import reauthentication_required
 
 from scarpette.accounts.permissions import Perm, has_perm, require
+from scarpette.core.access import Access, mark
 
 
 def permission_required(perm: Perm, *alternatives: Perm):
@@ -20,7 +36,7 @@ def permission_required(perm: Perm, *alternatives: Perm):
                 require(request.user, perm)
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return mark(wrapper, Access("permission", (perm, *alternatives)))
 
     return decorator
 
@@ -30,6 +46,7 @@ def sensitive_action(perm: Perm):
     re-authentication (password or second factor within REAUTHENTICATION_SECONDS)."""
 
     def decorator(view):
-        return permission_required(perm)(reauthentication_required(view))
+        wrapped = permission_required(perm)(reauthentication_required(view))
+        return mark(wrapped, Access("permission", (perm,), reauthentication=True))
 
     return decorator

@@ -41,6 +41,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Perm.CENTRE_STAFF_MANAGE)
 def centre_staff(request):
     staff = selectors.centre_staff_list_for_user(user=request.user)
     form = InviteOperatorForm(request.POST or None)
@@ -75,6 +76,7 @@ def centre_staff(request):
 
 
 @require_POST
+@permission_required(Perm.ACCOUNT_MANAGE, Perm.CENTRE_STAFF_MANAGE)
 def account_toggle_active(request, public_id):
     # The target state is explicit: a request without it (or with anything but 0/1) changes
     # nothing, rather than reading "absent" as "deactivate".
@@ -105,6 +107,7 @@ def account_toggle_active(request, public_id):
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.ACCOUNT_MANAGE)
 def account_list(request):
     form = AccountSearchForm(request.GET)
     # A malformed search is shown with its error and searches for nothing.
@@ -195,6 +198,7 @@ def account_role(request, public_id):
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.ORGANISATION_MANAGE)
 def organisation_list(request):
     organisations = selectors.organisation_list_for_user(user=request.user)
     return render(request, "accounts/organisation_list.html", {"organisations": organisations})

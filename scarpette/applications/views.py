@@ -81,6 +81,7 @@ def _application_values(application) -> list[tuple[str, str]]:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def application_detail(request, public_id):
     """One application: the document checklist, the current step and the timeline."""
     application = selectors.application_get_for_user(user=request.user, public_id=public_id)

@@ -40,8 +40,8 @@ from scarpette.core.pagination import paginate
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.CASE_VIEW)
 def case_list(request):
-    require(request.user, Perm.CASE_VIEW)
     form = CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = selectors.case_list_for_user(
@@ -61,8 +61,8 @@ def case_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Perm.CASE_CREATE)
 def case_open(request):
-    require(request.user, Perm.CASE_CREATE)
     staff = selectors.centre_staff_for_user(user=request.user)
     form = CaseOpenForm(
         request.POST or None, staff=staff, initial={"opened_on": timezone.localdate()}
@@ -125,6 +125,7 @@ def case_detail(request, public_id):
 
 
 @require_POST
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def case_reveal(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     identity = services.case_reveal_identity(actor=request.user, case=case)
@@ -148,6 +149,7 @@ def _identity_values(identity) -> list[tuple[str, str]]:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def case_identity(request, public_id):
     """Her identity, to edit. It opens masked: the values reach the page only after "Mostra per
     modificare", which needs the reveal permission and writes the reveal audit event in the same
@@ -248,6 +250,7 @@ def _case_edit(request, case, form, form_key: str, apply) -> object:
 
 
 @require_POST
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def case_status(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     require(request.user, Perm.CASE_EDIT)  # scope first (404), then the action (403)
@@ -271,6 +274,7 @@ def case_status(request, public_id):
 
 
 @require_POST
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def case_assign(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     require(request.user, Perm.CASE_EDIT)  # scope first (404), then the action (403)
@@ -297,6 +301,7 @@ def case_assign(request, public_id):
 
 
 @require_POST
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def case_note(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     form = NoteForm(request.POST)
@@ -348,11 +353,13 @@ def _consent_change(request, public_id, service, done: str):
 
 
 @require_POST
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def consent_give(request, public_id):
     return _consent_change(request, public_id, services.consent_record, _("Consenso registrato."))
 
 
 @require_POST
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def consent_withdraw(request, public_id):
     return _consent_change(request, public_id, services.consent_withdraw, _("Consenso revocato."))
 
@@ -417,6 +424,7 @@ def break_glass(request):
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def subject_access(request, public_id):
     """Her right of access: the referent downloads everything held about her (PDF or JSON).
 

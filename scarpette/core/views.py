@@ -13,11 +13,13 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.core import panels
+from scarpette.core.access import public, signed_in
 
 logger = logging.getLogger("scarpette.health")
 
 
 @require_http_methods(["GET"])
+@signed_in
 def dashboard(request):
     """Each role's home page, composed of the panels the apps contribute (core.panels)."""
     return render(
@@ -25,7 +27,7 @@ def dashboard(request):
     )
 
 
-@login_not_required
+@public("the load balancer has no account; the answer says nothing")
 @require_http_methods(["GET", "HEAD"])
 def health(request):
     """For the load balancer: 200 when the database answers `SELECT 1`, 503 otherwise.
@@ -54,6 +56,7 @@ class ClearingLogoutView(LogoutView):
 
 
 @require_POST
+@signed_in
 def session_renew(request):
     """ "Continua a lavorare": any signed-in user. Passing SessionTimeoutMiddleware already moved
     the idle deadline; the answer carries the seconds left, for the warning's next countdown."""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts.decorators import permission_required
 from scarpette.accounts.permissions import Perm
+from scarpette.core.access import signed_in
 from scarpette.core.pagination import paginate
 from scarpette.notifications import services
 from scarpette.notifications.models import OutboxMessage
@@ -26,6 +27,7 @@ PROBLEMS_PAGE_SIZE = 50
 
 
 @require_http_methods(["GET"])
+@signed_in
 def demo_mail(request):
     """Demo mode only (404 otherwise, as if it did not exist): the demo has no real mailbox, so
     this page stands in for each user's own (never anybody else's)."""

@@ -7,7 +7,6 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from scarpette.accounts.decorators import permission_required
 from scarpette.accounts.permissions import Perm, require
 from scarpette.audit.reads import read_action
 from scarpette.cases.selectors import case_get_for_user
+from scarpette.core.access import public
 from scarpette.core.idempotency import (
     DUPLICATE_MESSAGE,
     AlreadyDone,
@@ -67,6 +67,7 @@ def _language_info(session: QuestionnaireSession):
 
 @require_http_methods(["GET", "POST"])
 @read_action("questionnaire.start.viewed")
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def session_start(request, case_id):
     # The page shows the percorso's sessions: an audited read (the start itself is audited by
     # its service).
@@ -102,6 +103,7 @@ def session_start(request, case_id):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def session_page(request, public_id):
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     if session.status == QuestionnaireSession.Status.COMPLETED:
@@ -204,6 +206,7 @@ def _assisted_render(
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def session_result(request, public_id):
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     run = selectors.latest_run(session=session)
@@ -230,6 +233,7 @@ def session_result(request, public_id):
 
 
 @require_POST
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def session_rerun(request, public_id):
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     if request.POST.get("correct_page", ""):
@@ -256,6 +260,7 @@ def session_rerun(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def session_tablet_code(request, public_id):
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     code = None
@@ -288,8 +293,8 @@ def session_tablet_code(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Perm.CASE_VIEW)
 def handback(request):
-    require(request.user, Perm.CASE_VIEW)
     form = HandbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         session = services.handback_take(actor=request.user, code=form.cleaned_data["code"])
@@ -306,6 +311,7 @@ def _summary_for(session, run):
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def summary_page(request, public_id):
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     run = selectors.latest_run(session=session)
@@ -327,6 +333,7 @@ def _pdf_response(summary) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def summary_pdf(request, public_id):
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     run = selectors.latest_run(session=session)
@@ -454,7 +461,7 @@ def _tablet_render(request, template, context, status=200, language="it", direct
     return render(request, template, context, status=status)
 
 
-@login_not_required
+@public("the tablet has no account: its views check the session it claimed with a code")
 @require_http_methods(["GET", "POST"])
 def tablet(request):
     """Every step of self-completion lives at this one address (see static/js/tablet.js)."""
@@ -599,7 +606,7 @@ def _tablet_start(request):
     )
 
 
-@login_not_required
+@public("the tablet has no account: its views check the session it claimed with a code")
 @require_POST
 def tablet_pause(request):
     """Idle on the tablet: forget the claim; the answers saved so far stay with the percorso."""
@@ -614,7 +621,7 @@ def tablet_pause(request):
     return HttpResponse(status=204)
 
 
-@login_not_required
+@public("the tablet has no account: its views check the session it claimed with a code")
 @require_POST
 def tablet_exit(request):
     """Quick exit on the tablet: forget the claim at once."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from scarpette.accounts.permissions import Perm, require
+from scarpette.accounts.permissions import Perm, has_perm
 from scarpette.cases.access import get_visible_or_404
 from scarpette.referrals.models import Consultation, Transmission
 from scarpette.screening.catalogue import load_catalogue
@@ -15,7 +15,8 @@ def inbox_for_user(*, user, status: str = "", mine: bool = False) -> QuerySet[Tr
     """The INPS office's inbox. Permission: inps.inbox_work. Withdrawn transmissions (consent
     revoked) stay listed as bare rows, dates and status only, so INPS knows why one vanished;
     they cannot be opened."""
-    require(user, Perm.INBOX_WORK)
+    if not has_perm(user, Perm.INBOX_WORK):
+        return Transmission.objects.none()
     qs = (
         Transmission.objects.visible_to(user) | Transmission.objects.withdrawn_for_office(user)
     ).select_related("assigned_to")

@@ -89,6 +89,7 @@ def transmit(request, case_id):
 
 
 @require_POST
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def answer_info(request, public_id):
     transmission = selectors.transmission_get_for_user(user=request.user, public_id=public_id)
     require(request.user, Perm.CASE_EDIT)
@@ -113,6 +114,7 @@ def answer_info(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def case_consultations(request, case_id):
     case = case_get_for_user(user=request.user, public_id=case_id)
     require(request.user, Perm.CONSULTATION_ASK)
@@ -147,6 +149,7 @@ def case_consultations(request, case_id):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Perm.CASE_VIEW, Perm.CONSULTATION_ANSWER, Perm.CASE_BREAK_GLASS)
 def consultation_detail(request, public_id):
     consultation = selectors.consultation_get_for_user(user=request.user, public_id=public_id)
     form = TextForm(request.POST or None)
@@ -193,6 +196,7 @@ def consultation_detail(request, public_id):
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.INBOX_WORK)
 def inbox(request):
     form = InboxFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -217,8 +221,8 @@ def inbox(request):
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.INBOX_WORK)
 def inbox_detail(request, public_id):
-    require(request.user, Perm.INBOX_WORK)
     transmission = selectors.transmission_get_for_user(user=request.user, public_id=public_id)
     names = selectors.measure_names()
     return render(
@@ -250,10 +254,10 @@ STEPS = set(STEP_DONE)
 
 
 @require_POST
+@permission_required(Perm.INBOX_WORK)
 def inbox_step(request, public_id, step):
     if step not in STEPS:
         raise Http404
-    require(request.user, Perm.INBOX_WORK)
     transmission = selectors.transmission_get_for_user(user=request.user, public_id=public_id)
     # The posted fields go through forms (a NUL byte or a malformed id never reaches a query).
     form = {
@@ -313,7 +317,7 @@ def inbox_step(request, public_id, step):
 
 
 @require_http_methods(["GET"])
+@permission_required(Perm.CONSULTATION_ANSWER)
 def inps_consultations(request):
-    require(request.user, Perm.CONSULTATION_ANSWER)
     page = paginate(request, selectors.consultations_for_user(user=request.user), 25)
     return render(request, "referrals/inps_consultations.html", {"page": page})

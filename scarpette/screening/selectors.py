@@ -1,6 +1,6 @@
 """Read functions for the Misure pages: the catalogue as staff review it. No ORM, no writes.
 
-Access: the views call `require(user, Perm.MEASURES_VIEW)` before using these; the catalogue is
+Access: the views declare `permission_required(Perm.MEASURES_VIEW)`; the catalogue is
 the same for every organisation, so there is nothing to scope per user.
 """
 

@@ -10,13 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from scarpette.accounts.permissions import Perm, require
+from scarpette.accounts.decorators import permission_required
+from scarpette.accounts.permissions import Perm
 from scarpette.screening import selectors
 
 
 @require_safe
+@permission_required(Perm.MEASURES_VIEW)
 def measure_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, Perm.MEASURES_VIEW)
     return render(
         request,
         "screening/measure_list.html",
@@ -25,8 +26,8 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@permission_required(Perm.MEASURES_VIEW)
 def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
-    require(request.user, Perm.MEASURES_VIEW)
     try:
         measure = selectors.measure_get(measure_id)
     except selectors.MeasureNotFound:
