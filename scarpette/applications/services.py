@@ -22,6 +22,7 @@ from scarpette.cases.services import case_lock
 from scarpette.core.conflicts import check_version
 from scarpette.core.idempotency import idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
+from scarpette.questionnaire.selectors import latest_run
 from scarpette.screening.deadlines import compute_deadlines
 from scarpette.screening.facts import MEASURE_IDS
 
@@ -51,10 +52,6 @@ def _visible_case(actor, case: Case, *, lock: bool = False) -> Case:
     if found is None:
         raise PermissionDenied
     return found
-
-
-def _latest_run(case: Case):
-    return case.screenings.order_by("-created_at", "-id").first()
 
 
 @transaction.atomic
@@ -245,15 +242,15 @@ def application_update(
 
 @transaction.atomic
 def deadlines_refresh(*, case: Case, run=None) -> list[Deadline]:
-    """Recompute a percorso's deadlines from its latest screening run (`run`, when the caller has
-    just saved it).
+    """Recompute a percorso's deadlines from its latest screening run (`run`, when the caller
+    already has it: just saved, or read with the others by `latest_runs`).
 
     No permission (derived data): called when a screening run is saved (`screening_saved`, in its
     transaction) and by the reminder command; never by a page view. Deadlines that no longer
     apply are removed; an unchanged one keeps its reminder state. Writes an audit record only when
     something changed.
     """
-    run = run if run is not None else _latest_run(case)
+    run = run if run is not None else latest_run(case=case)
     specs = compute_deadlines(run.facts, run.results) if run is not None else []
     kept: list[Deadline] = []
     changed = False

@@ -21,6 +21,7 @@ from scarpette.cases.services import case_lock
 from scarpette.core.idempotency import AlreadyDone, idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
 from scarpette.questionnaire.models import CaseNeed, ScreeningRun
+from scarpette.questionnaire.selectors import latest_run
 from scarpette.referrals.models import (
     Advice,
     Consultation,
@@ -113,7 +114,7 @@ def transmission_send(
         )
     if office.kind != Organisation.Kind.INPS or not office.is_active:
         raise ValidationError(_("Scegli una sede INPS."))
-    run = case.screenings.order_by("-created_at", "-id").first()
+    run = latest_run(case=case)
     if run is None:
         raise ValidationError(_("Il percorso non ha ancora uno screening da trasmettere."))
     existing = (

@@ -22,6 +22,7 @@ from scarpette.core.idempotency import (
     key_from_request,
 )
 from scarpette.core.pagination import paginate
+from scarpette.questionnaire.selectors import latest_run
 from scarpette.referrals import selectors, services
 from scarpette.referrals.forms import (
     AdviceForm,
@@ -46,7 +47,7 @@ def _error(request, exc: ValidationError) -> None:
 @permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def case_inps(request, case_id):
     case = case_get_for_user(user=request.user, public_id=case_id)
-    run = case.screenings.order_by("-created_at", "-id").first()
+    run = latest_run(case=case)
     return render(
         request,
         "referrals/case_inps.html",
