@@ -18,7 +18,7 @@ from scarpette.accounts.permissions import Perm, require
 from scarpette.applications.models import Application, ApplicationEvent, Deadline
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
-from scarpette.cases.services import case_lock
+from scarpette.cases.services import case_audit, case_lock
 from scarpette.core.conflicts import check_version
 from scarpette.core.idempotency import idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
@@ -278,12 +278,11 @@ def deadlines_refresh(*, case: Case, run=None) -> list[Deadline]:
         stale.delete()
         changed = True
     if changed:
-        audit_log(
+        case_audit(
             actor=None,
             action="applications.deadlines.refreshed",
-            obj=case,
-            organisation_id=case.centre_id,
-            detail={"deadlines": [f"{d.measure}:{d.kind}" for d in kept]},
+            case=case,
+            deadlines=[f"{d.measure}:{d.kind}" for d in kept],
         )
     return kept
 
@@ -351,12 +350,12 @@ def deadlines_send_reminders(*, today: date) -> int:
             recipients += 1
         deadline.reminded_at = timezone.now()
         deadline.save(update_fields=["reminded_at"])
-        audit_log(
+        case_audit(
             actor=None,
             action="applications.deadline.reminded",
-            obj=case,
-            organisation_id=case.centre_id,
-            detail={"deadline": deadline.pk, "recipients": recipients},
+            case=case,
+            deadline=deadline.pk,
+            recipients=recipients,
         )
         reminded += 1
     return reminded
