@@ -16,27 +16,27 @@ class InviteOperatorForm(forms.Form):
     email = forms.EmailField(label=_("E-mail di lavoro"))
 
 
+def _organisation_field(help_text: str = "") -> forms.ModelChoiceField:
+    """The organisation of an account (an active one; none for administrators)."""
+    return forms.ModelChoiceField(
+        label=_("Ente"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        to_field_name="public_id",
+        help_text=help_text,
+    )
+
+
 class AccountCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Nome e cognome"), max_length=150)
     email = forms.EmailField(label=_("E-mail di lavoro"))
     role = forms.ChoiceField(label=_("Ruolo"), choices=Role.choices)
-    organisation = forms.ModelChoiceField(
-        label=_("Ente"),
-        queryset=Organisation.objects.filter(is_active=True),
-        required=False,
-        to_field_name="public_id",
-        help_text=_("Lasciare vuoto solo per gli amministratori."),
-    )
+    organisation = _organisation_field(help_text=_("Lasciare vuoto solo per gli amministratori."))
 
 
 class RoleChangeForm(forms.Form):
     role = forms.ChoiceField(label=_("Ruolo"), choices=Role.choices)
-    organisation = forms.ModelChoiceField(
-        label=_("Ente"),
-        queryset=Organisation.objects.filter(is_active=True),
-        required=False,
-        to_field_name="public_id",
-    )
+    organisation = _organisation_field()
 
 
 class OrganisationForm(forms.ModelForm):

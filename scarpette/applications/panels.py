@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from scarpette.accounts.permissions import Perm, has_perm
+from scarpette.accounts.permissions import Perm
 from scarpette.applications.selectors import glance_for_case
+from scarpette.cases.panels import case_action_for
 from scarpette.core import panels
-
-
-def case_action(request, *, case):
-    if not has_perm(request.user, Perm.CASE_VIEW):
-        return None
-    return {"case": case}
 
 
 def case_glance(request, *, case):
@@ -24,7 +19,7 @@ def register() -> None:
         key="applications.action",
         order=20,
         template="applications/panels/case_action.html",
-        context=case_action,
+        context=case_action_for(Perm.CASE_VIEW),
     )
     panels.register(
         panels.CASE,

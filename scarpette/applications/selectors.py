@@ -8,13 +8,10 @@ from datetime import date
 from scarpette.applications.models import Application, Deadline
 from scarpette.cases.access import get_visible_or_404
 from scarpette.cases.models import Case
+from scarpette.questionnaire.selectors import latest_run
 from scarpette.screening.catalogue import measure_name
 
 STARTABLE_STATUSES = ("eligible", "undetermined")
-
-
-def _latest_run(case: Case):
-    return case.screenings.order_by("-created_at", "-id").first()
 
 
 def application_list_for_case(*, case: Case) -> list[Application]:
@@ -47,7 +44,7 @@ class MeasureChoice:
 
 def startable_measures(*, case: Case) -> list[MeasureChoice]:
     """Measures of the latest screening, eligible or undetermined, without an application yet."""
-    run = _latest_run(case)
+    run = latest_run(case=case)
     if run is None:
         return []
     started = set(case.applications.values_list("measure", flat=True))
@@ -60,7 +57,7 @@ def startable_measures(*, case: Case) -> list[MeasureChoice]:
 
 def application_documents(*, application: Application) -> list[str]:
     """The documents the latest screening lists for the application's measure (may be empty)."""
-    run = _latest_run(application.case)
+    run = latest_run(case=application.case)
     if run is None:
         return []
     for result in run.results:

@@ -18,10 +18,11 @@ from scarpette.accounts.permissions import Perm, require
 from scarpette.applications.models import Application, ApplicationEvent, Deadline
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
-from scarpette.cases.services import case_lock
+from scarpette.cases.services import case_audit, case_lock
 from scarpette.core.conflicts import check_version
 from scarpette.core.idempotency import idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
+from scarpette.questionnaire.selectors import latest_run
 from scarpette.screening.deadlines import compute_deadlines
 from scarpette.screening.facts import MEASURE_IDS
 
@@ -51,10 +52,6 @@ def _visible_case(actor, case: Case, *, lock: bool = False) -> Case:
     if found is None:
         raise PermissionDenied
     return found
-
-
-def _latest_run(case: Case):
-    return case.screenings.order_by("-created_at", "-id").first()
 
 
 @transaction.atomic
@@ -245,15 +242,15 @@ def application_update(
 
 @transaction.atomic
 def deadlines_refresh(*, case: Case, run=None) -> list[Deadline]:
-    """Recompute a percorso's deadlines from its latest screening run (`run`, when the caller has
-    just saved it).
+    """Recompute a percorso's deadlines from its latest screening run (`run`, when the caller
+    already has it: just saved, or read with the others by `latest_runs`).
 
     No permission (derived data): called when a screening run is saved (`screening_saved`, in its
     transaction) and by the reminder command; never by a page view. Deadlines that no longer
     apply are removed; an unchanged one keeps its reminder state. Writes an audit record only when
     something changed.
     """
-    run = run if run is not None else _latest_run(case)
+    run = run if run is not None else latest_run(case=case)
     specs = compute_deadlines(run.facts, run.results) if run is not None else []
     kept: list[Deadline] = []
     changed = False
@@ -281,12 +278,11 @@ def deadlines_refresh(*, case: Case, run=None) -> list[Deadline]:
         stale.delete()
         changed = True
     if changed:
-        audit_log(
+        case_audit(
             actor=None,
             action="applications.deadlines.refreshed",
-            obj=case,
-            organisation_id=case.centre_id,
-            detail={"deadlines": [f"{d.measure}:{d.kind}" for d in kept]},
+            case=case,
+            deadlines=[f"{d.measure}:{d.kind}" for d in kept],
         )
     return kept
 
@@ -354,12 +350,12 @@ def deadlines_send_reminders(*, today: date) -> int:
             recipients += 1
         deadline.reminded_at = timezone.now()
         deadline.save(update_fields=["reminded_at"])
-        audit_log(
+        case_audit(
             actor=None,
             action="applications.deadline.reminded",
-            obj=case,
-            organisation_id=case.centre_id,
-            detail={"deadline": deadline.pk, "recipients": recipients},
+            case=case,
+            deadline=deadline.pk,
+            recipients=recipients,
         )
         reminded += 1
     return reminded

@@ -24,10 +24,16 @@ def break_glass(request):
     return {"break_glass_grants": selectors.break_glass_grants_for_centre(user=user)}
 
 
-def subject_access_action(request, *, case):
-    if not has_perm(request.user, Perm.CASE_SUBJECT_ACCESS):
-        return None
-    return {"case": case}
+def case_action_for(perm: str):
+    """The context of a button on the percorso page (CASE_ACTIONS): the percorso itself, for
+    whoever holds `perm`; nothing otherwise. Shared by every app that adds such a button."""
+
+    def context(request, *, case):
+        if not has_perm(request.user, perm):
+            return None
+        return {"case": case}
+
+    return context
 
 
 def register() -> None:
@@ -50,5 +56,5 @@ def register() -> None:
         key="cases.subject_access",
         order=90,
         template="cases/panels/action_subject_access.html",
-        context=subject_access_action,
+        context=case_action_for(Perm.CASE_SUBJECT_ACCESS),
     )

@@ -53,7 +53,9 @@ def case_lock(*, actor, case: Case) -> Case:
     return locked
 
 
-def _audit(actor, action: str, case: Case, **detail) -> None:
+def case_audit(*, actor, action: str, case: Case, **detail) -> None:
+    """Audit an action on a percorso: the record names the percorso and counts for its centre.
+    Every app that acts on a percorso audits through here (`detail` as keyword arguments)."""
     audit_log(actor=actor, action=action, obj=case, organisation_id=case.centre_id, detail=detail)
 
 
@@ -90,7 +92,7 @@ def case_open(*, actor, opened_on=None, assigned=(), idempotency_key: str | None
         raise RuntimeError("could not allocate a percorso code")
     case.assigned_to.set(assigned or [actor])
     _event(case, actor, CaseEvent.Kind.OPENED)
-    _audit(actor, "cases.case.created", case)
+    case_audit(actor=actor, action="cases.case.created", case=case)
     idempotency_result(claim, case)
     return case
 
@@ -113,7 +115,7 @@ def case_set_status(*, actor, case: Case, status: str, version: int | None = Non
     case.version += 1
     case.save(update_fields=["status", "closed_on", "version", "updated_at"])
     _event(case, actor, CaseEvent.Kind.STATUS_CHANGED, status)
-    _audit(actor, "cases.case.status_changed", case, status=status)
+    case_audit(actor=actor, action="cases.case.status_changed", case=case, status=status)
     return case
 
 
@@ -133,10 +135,10 @@ def case_set_assigned(*, actor, case: Case, assigned, version: int | None = None
     case.version += 1
     case.save(update_fields=["version", "updated_at"])
     _event(case, actor, CaseEvent.Kind.ASSIGNMENT_CHANGED)
-    _audit(
-        actor,
-        "cases.case.assignment_changed",
-        case,
+    case_audit(
+        actor=actor,
+        action="cases.case.assignment_changed",
+        case=case,
         assigned=sorted(str(u.public_id) for u in assigned),
     )
     return case
@@ -178,7 +180,7 @@ def case_update_identity(
     identity.version += 1
     identity.save()
     _event(case, actor, CaseEvent.Kind.IDENTITY_UPDATED)
-    _audit(actor, "cases.identity.updated", case, fields=changed)
+    case_audit(actor=actor, action="cases.identity.updated", case=case, fields=changed)
     return identity
 
 
@@ -191,7 +193,7 @@ def case_reveal_identity(*, actor, case: Case) -> CaseIdentity | None:
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise PermissionDenied
     identity = CaseIdentity.objects.filter(case=case).first()
-    _audit(actor, "cases.identity.revealed", case)
+    case_audit(actor=actor, action="cases.identity.revealed", case=case)
     return identity
 
 
@@ -209,7 +211,7 @@ def case_add_note(*, actor, case: Case, text: str, idempotency_key: str | None =
     case = case_lock(actor=actor, case=case)
     note = CaseNote.objects.create(case=case, author=actor, text=text)
     _event(case, actor, CaseEvent.Kind.NOTE_ADDED)
-    _audit(actor, "cases.note.created", case, note=str(note.public_id))
+    case_audit(actor=actor, action="cases.note.created", case=case, note=str(note.public_id))
     idempotency_result(claim, note)
     return note
 
@@ -238,7 +240,13 @@ def consent_record(
         recorded_by=actor,
     )
     _event(case, actor, CaseEvent.Kind.CONSENT_GIVEN, purpose)
-    _audit(actor, "cases.consent.given", case, purpose=purpose, notice=consent.notice_version)
+    case_audit(
+        actor=actor,
+        action="cases.consent.given",
+        case=case,
+        purpose=purpose,
+        notice=consent.notice_version,
+    )
     return consent
 
 
@@ -263,7 +271,7 @@ def consent_withdraw(
         if contributor.on_consent_withdrawn is not None:
             contributor.on_consent_withdrawn(actor=actor, case=case, purpose=purpose)
     _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, purpose)
-    _audit(actor, "cases.consent.withdrawn", case, purpose=purpose)
+    case_audit(actor=actor, action="cases.consent.withdrawn", case=case, purpose=purpose)
 
 
 @transaction.atomic
@@ -300,10 +308,10 @@ def break_glass_open(*, actor, code: str, reason: str) -> BreakGlassGrant:
         created_at=now,
         expires_at=now + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
     )
-    _audit(
-        actor,
-        "cases.break_glass.opened",
-        case,
+    case_audit(
+        actor=actor,
+        action="cases.break_glass.opened",
+        case=case,
         grant=str(grant.public_id),
         expires_at=grant.expires_at.isoformat(),
     )

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from scarpette.accounts.permissions import Perm, Role, require
 from scarpette.audit.selectors import audit_events_for_centre
-from scarpette.audit.services import audit_log
 from scarpette.cases import contributions
 from scarpette.cases.models import Case, CaseIdentity, Consent
+from scarpette.cases.services import case_audit
 
 FILE_NAME = "documento"  # neutral: the file may stay on a shared device
 FORMATS = ("pdf", "json")
@@ -111,13 +111,7 @@ def subject_access_export(*, actor, case: Case, fmt: str) -> tuple[bytes, str, s
     if fmt not in FORMATS:
         raise ValueError(fmt)
     data = subject_access_data(actor=actor, case=case)
-    audit_log(
-        actor=actor,
-        action="cases.case.subject_access_exported",
-        obj=case,
-        organisation_id=case.centre_id,
-        detail={"format": fmt},
-    )
+    case_audit(actor=actor, action="cases.case.subject_access_exported", case=case, format=fmt)
     if fmt == "json":
         content = json.dumps(data, ensure_ascii=False, indent=2).encode()
         return content, "application/json", f"{FILE_NAME}.json"

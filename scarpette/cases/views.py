@@ -35,6 +35,7 @@ from scarpette.core.idempotency import (
     AlreadySubmitted,
     StaleForm,
     key_from_request,
+    submit_and_report,
 )
 from scarpette.core.pagination import paginate
 
@@ -334,19 +335,16 @@ def _consent_change(request, public_id, service, done: str):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     form = ConsentForm(request.POST)
     if form.is_valid():
-        try:
-            service(
+        submit_and_report(
+            request,
+            lambda: service(
                 actor=request.user,
                 case=case,
                 purpose=form.cleaned_data["purpose"],
                 idempotency_key=key_from_request(request),
-            )
-        except AlreadySubmitted:
-            messages.info(request, DUPLICATE_MESSAGE)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, done)
+            ),
+            success=done,
+        )
     else:
         messages.error(request, _("Finalità non valida."))
     return redirect("cases:case_detail", public_id=case.public_id)

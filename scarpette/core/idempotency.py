@@ -16,8 +16,10 @@ duplicate. Services called from code (commands, the demo, tests) pass no key at 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -62,6 +64,24 @@ class AlreadyDone(Exception):  # noqa: N818 (a condition, not an error)
 def key_from_request(request) -> str:
     """The key the form carried ('' when absent: the service then refuses with StaleForm)."""
     return request.POST.get(FIELD_NAME, "")
+
+
+def submit_and_report(request, action: Callable[[], object], *, success: str) -> bool:
+    """Run the service of a form that redirects whatever happens, and say in a message how it
+    went: done (`success`), already sent (no duplicate), already done, or refused (the
+    ValidationError's messages). True when the service did its work."""
+    try:
+        action()
+    except AlreadySubmitted:
+        messages.info(request, DUPLICATE_MESSAGE)
+    except AlreadyDone as done:
+        messages.warning(request, done.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+        return True
+    return False
 
 
 def new_key() -> str:

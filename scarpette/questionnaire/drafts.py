@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from scarpette.accounts.permissions import Perm, has_perm
-from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
+from scarpette.cases.services import case_audit
 from scarpette.core.locking import lock
 from scarpette.questionnaire.models import PageDraft, QuestionnaireSession
 
@@ -36,13 +36,14 @@ class RestoredDraft:
     data: dict[str, list[str]]
 
 
-def _audit(actor, session: QuestionnaireSession, action: str, draft: PageDraft) -> None:
-    audit_log(
+def _audit_draft(actor, session: QuestionnaireSession, action: str, draft: PageDraft) -> None:
+    case_audit(
         actor=actor,
         action=action,
-        obj=session.case,
-        organisation_id=session.case.centre_id,
-        detail={"session": str(session.public_id), "page": draft.page, "reason": draft.reason},
+        case=session.case,
+        session=str(session.public_id),
+        page=draft.page,
+        reason=draft.reason,
     )
 
 
@@ -83,7 +84,7 @@ def draft_keep(*, owner, public_id, page: int | None, data, reason: str) -> Page
         reason=reason,
         expires_at=timezone.now() + timedelta(hours=DRAFT_HOURS),
     )
-    _audit(owner, session, "questionnaire.draft.kept", draft)
+    _audit_draft(owner, session, "questionnaire.draft.kept", draft)
     return draft
 
 
@@ -116,7 +117,7 @@ def draft_restore(
     if draft is None:
         return None
     restored = RestoredDraft(page=draft.page, data=draft.data)
-    _audit(actor, session, "questionnaire.draft.restored", draft)
+    _audit_draft(actor, session, "questionnaire.draft.restored", draft)
     draft.delete()
     return restored
 

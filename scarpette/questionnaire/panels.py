@@ -4,6 +4,7 @@ results to review on the dashboard, the questionnaire button on the percorso pag
 from __future__ import annotations
 
 from scarpette.accounts.permissions import Perm, has_perm
+from scarpette.cases.panels import case_action_for
 from scarpette.core import panels
 from scarpette.questionnaire.selectors import changed_runs_for_user
 
@@ -13,12 +14,6 @@ def centre_work(request):
     if not has_perm(user, Perm.CASE_VIEW):
         return None
     return {"changed_runs": changed_runs_for_user(user=user)}
-
-
-def case_action(request, *, case):
-    if not has_perm(request.user, Perm.CASE_VIEW):
-        return None
-    return {"case": case}
 
 
 def register() -> None:
@@ -34,5 +29,5 @@ def register() -> None:
         key="questionnaire.action",
         order=10,
         template="questionnaire/panels/case_action.html",
-        context=case_action,
+        context=case_action_for(Perm.CASE_VIEW),
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from scarpette.audit.services import audit_log_many
 from scarpette.cases.models import Case
 from scarpette.questionnaire.models import ScreeningRun
+from scarpette.questionnaire.selectors import latest_runs
 from scarpette.questionnaire.signals import screening_saved
 from scarpette.screening.catalogue import RULES_VERSION
 from scarpette.screening.deadlines import DEADLINE_MEASURES
@@ -56,15 +57,9 @@ def rescreen_open_cases(*, batch_size: int = 1000, today=None) -> RescreenReport
         last_id = cases[-1][0]
         case_info = {case_id: (public_id, centre_id) for case_id, public_id, centre_id in cases}
 
-        latest: dict[int, tuple[int, str]] = {}
-        for run_id, case_id, version in (
-            ScreeningRun.objects.filter(case_id__in=case_info)
-            .order_by("case_id", "-created_at", "-id")
-            .values_list("id", "case_id", "rules_version")
-        ):
-            latest.setdefault(case_id, (run_id, version))
+        latest = latest_runs(case_info, only=("rules_version",))
         report.checked += len(latest)
-        stale = [run_id for run_id, version in latest.values() if version != RULES_VERSION]
+        stale = [run.id for run in latest.values() if run.rules_version != RULES_VERSION]
         if not stale:
             continue
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from scarpette.accounts.permissions import Perm, has_perm
@@ -35,8 +36,36 @@ def sessions_for_case(*, user, case: Case) -> QuerySet[QuestionnaireSession]:
     ).select_related("form_version")
 
 
-def latest_run(*, session: QuestionnaireSession) -> ScreeningRun | None:
-    return session.screenings.order_by("-created_at", "-id").first()
+# The newest run first: created last, and of two created in the same instant the later row.
+LATEST_FIRST = ("-created_at", "-id")
+
+
+def latest_run(
+    *, case: Case | None = None, session: QuestionnaireSession | None = None
+) -> ScreeningRun | None:
+    """The latest screening run of a percorso, or of one questionnaire session; None if none.
+
+    The one definition of "latest" (`latest_runs` is the same for many percorsi). No permission
+    check: the caller has already scoped the percorso or the session.
+    """
+    if (case is None) == (session is None):
+        raise TypeError("latest_run() takes a case or a session, not both")
+    runs = session.screenings if session is not None else case.screenings
+    return runs.order_by(*LATEST_FIRST).first()
+
+
+def latest_runs(case_ids: Iterable[int], *, only: Iterable[str] = ()) -> dict[int, ScreeningRun]:
+    """{case id: its latest run} for many percorsi in one query (a percorso without a run is
+    absent). `only` limits the columns read, e.g. to skip decrypting facts and results."""
+    newest = (
+        ScreeningRun.objects.filter(case_id=OuterRef("case_id"))
+        .order_by(*LATEST_FIRST)
+        .values("id")[:1]
+    )
+    runs = ScreeningRun.objects.filter(case_id__in=list(case_ids), id=Subquery(newest))
+    if only:
+        runs = runs.only("case_id", *only)
+    return {run.case_id: run for run in runs}
 
 
 def needs_for_case(*, case: Case) -> list[str]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from scarpette.accounts.permissions import Perm, require
 from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
-from scarpette.cases.services import case_lock
+from scarpette.cases.services import case_audit, case_lock
 from scarpette.core.idempotency import AlreadyDone, idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
 from scarpette.questionnaire import xlsform
@@ -174,12 +174,13 @@ def session_start(
     )
     session.answers = {}
     session.save(update_fields=["answers_json"])
-    audit_log(
+    case_audit(
         actor=actor,
         action="questionnaire.session.started",
-        obj=case,
-        organisation_id=case.centre_id,
-        detail={"session": str(session.public_id), "mode": mode, "language": language},
+        case=case,
+        session=str(session.public_id),
+        mode=mode,
+        language=language,
     )
     idempotency_result(claim, session)
     return session
@@ -194,16 +195,13 @@ class PageOutcome:
 
 
 def _audit_session(actor, session: QuestionnaireSession, action: str, **detail) -> None:
-    audit_log(
+    case_audit(
         actor=actor,
         action=action,
-        obj=session.case,
-        organisation_id=session.case.centre_id,
-        detail={
-            "session": str(session.public_id),
-            **({"via": "tablet"} if is_tablet(actor) else {}),
-            **detail,
-        },
+        case=session.case,
+        session=str(session.public_id),
+        **({"via": "tablet"} if is_tablet(actor) else {}),
+        **detail,
     )
 
 
@@ -493,12 +491,8 @@ def run_mark_reviewed(*, actor, run: ScreeningRun) -> None:
         pk=run.pk, case__in=Case.objects.visible_to(actor), reviewed_at__isnull=True
     ).update(reviewed_at=timezone.now())
     if updated:
-        audit_log(
-            actor=actor,
-            action="screening.run.reviewed",
-            obj=run.case,
-            organisation_id=run.case.centre_id,
-            detail={"run": str(run.public_id)},
+        case_audit(
+            actor=actor, action="screening.run.reviewed", case=run.case, run=str(run.public_id)
         )
 
 

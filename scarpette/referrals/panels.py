@@ -4,6 +4,7 @@ the transmission and consultation buttons on the percorso page."""
 from __future__ import annotations
 
 from scarpette.accounts.permissions import Perm, has_perm
+from scarpette.cases.panels import case_action_for
 from scarpette.core import panels
 from scarpette.referrals.selectors import inbox_counts_for_user
 
@@ -14,12 +15,6 @@ def inbox(request):
         return None
     counts = inbox_counts_for_user(user=user)
     return {"inbox": counts, "received": sum(v for k, v in counts.items() if k != "mine_open")}
-
-
-def case_actions(request, *, case):
-    if not has_perm(request.user, Perm.CASE_VIEW):
-        return None
-    return {"case": case}
 
 
 def register() -> None:
@@ -35,5 +30,5 @@ def register() -> None:
         key="referrals.actions",
         order=30,
         template="referrals/panels/case_actions.html",
-        context=case_actions,
+        context=case_action_for(Perm.CASE_VIEW),
     )

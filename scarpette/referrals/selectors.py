@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from scarpette.accounts.permissions import Perm, has_perm
 from scarpette.cases.access import get_visible_or_404
+from scarpette.questionnaire.selectors import latest_run
 from scarpette.referrals.models import Consultation, Transmission
 from scarpette.screening.catalogue import load_catalogue
 
@@ -78,6 +79,6 @@ def measure_names() -> dict[str, str]:
 
 def consultation_extract(consultation: Consultation) -> dict:
     """The minimal extract a specialist sees: the measures asked about and the latest facts."""
-    run = consultation.case.screenings.order_by("-created_at", "-id").first()
+    run = latest_run(case=consultation.case)
     results = [r for r in (run.results if run else []) if r["measure"] in consultation.measures]
     return {"code": consultation.case.code, "facts": run.facts if run else {}, "results": results}

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 
 from scarpette.accounts.models import Organisation, User
 from scarpette.accounts.permissions import Perm, active_membership, has_perm, require, roles_with
-from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case, Consent
 from scarpette.cases.selectors import case_has_consent
-from scarpette.cases.services import case_lock
+from scarpette.cases.services import case_audit, case_lock
 from scarpette.core.idempotency import AlreadyDone, idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
 from scarpette.questionnaire.models import CaseNeed, ScreeningRun
+from scarpette.questionnaire.selectors import latest_run
 from scarpette.referrals.models import (
     Advice,
     Consultation,
@@ -66,10 +66,6 @@ def _clean_text(text: str, *, required: bool = True) -> str:
     return text
 
 
-def _audit(actor, action: str, case: Case, **detail) -> None:
-    audit_log(actor=actor, action=action, obj=case, organisation_id=case.centre_id, detail=detail)
-
-
 # --- Transmission --------------------------------------------------------------------------
 
 
@@ -113,7 +109,7 @@ def transmission_send(
         )
     if office.kind != Organisation.Kind.INPS or not office.is_active:
         raise ValidationError(_("Scegli una sede INPS."))
-    run = case.screenings.order_by("-created_at", "-id").first()
+    run = latest_run(case=case)
     if run is None:
         raise ValidationError(_("Il percorso non ha ancora uno screening da trasmettere."))
     existing = (
@@ -136,7 +132,12 @@ def transmission_send(
     except IntegrityError:
         return Transmission.objects.get(case=case, run=run)
     TransmissionEvent.objects.create(transmission=sent, actor=actor, kind="sent")
-    _audit(actor, "referrals.transmission.sent", case, transmission=str(sent.public_id))
+    case_audit(
+        actor=actor,
+        action="referrals.transmission.sent",
+        case=case,
+        transmission=str(sent.public_id),
+    )
     _notify(
         key=f"transmission:{sent.public_id}:sent",
         to=settings.INPS_MAILBOX,
@@ -195,10 +196,10 @@ def _inps_step(
     TransmissionEvent.objects.create(
         transmission=transmission, actor=actor, kind=kind, text=text, measure=measure
     )
-    _audit(
-        actor,
-        f"referrals.transmission.{kind}",
-        transmission.case,
+    case_audit(
+        actor=actor,
+        action=f"referrals.transmission.{kind}",
+        case=transmission.case,
         transmission=str(transmission.public_id),
         **({"measure": measure} if measure else {}),
     )
@@ -349,10 +350,10 @@ def transmission_answer_info(
     TransmissionEvent.objects.create(
         transmission=transmission, actor=actor, kind="info_provided", text=_clean_text(text)
     )
-    _audit(
-        actor,
-        "referrals.transmission.info_provided",
-        transmission.case,
+    case_audit(
+        actor=actor,
+        action="referrals.transmission.info_provided",
+        case=transmission.case,
         transmission=str(transmission.public_id),
     )
     count = transmission.events.filter(kind="info_provided").count()
@@ -399,7 +400,12 @@ def consultation_ask(
     ConsultationMessage.objects.create(
         consultation=consultation, author=actor, side="centre", text=_clean_text(text)
     )
-    _audit(actor, "referrals.consultation.asked", case, consultation=str(consultation.public_id))
+    case_audit(
+        actor=actor,
+        action="referrals.consultation.asked",
+        case=case,
+        consultation=str(consultation.public_id),
+    )
     _notify(
         key=f"consultation:{consultation.public_id}:asked",
         to=settings.INPS_MAILBOX,
@@ -445,10 +451,10 @@ def consultation_reply(
     else:
         locked.status = Consultation.Status.OPEN
     locked.save(update_fields=["status", "first_answer_at"])
-    _audit(
-        actor,
-        "referrals.consultation.replied",
-        locked.case,
+    case_audit(
+        actor=actor,
+        action="referrals.consultation.replied",
+        case=locked.case,
         consultation=str(locked.public_id),
         side=message.side,
     )
@@ -477,7 +483,12 @@ def consultation_close(*, actor, consultation: Consultation) -> Consultation:
     locked.status = Consultation.Status.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at"])
-    _audit(actor, "referrals.consultation.closed", locked.case, consultation=str(locked.public_id))
+    case_audit(
+        actor=actor,
+        action="referrals.consultation.closed",
+        case=locked.case,
+        consultation=str(locked.public_id),
+    )
     return locked
 
 
@@ -508,10 +519,10 @@ def withdraw_on_consent_withdrawal(*, actor, case: Case, purpose: str) -> None:
                 transmission=transmission, actor=actor, kind=TransmissionEvent.Kind.WITHDRAWN
             )
         for transmission in transmissions:
-            _audit(
-                actor,
-                "referrals.transmission.withdrawn",
-                case,
+            case_audit(
+                actor=actor,
+                action="referrals.transmission.withdrawn",
+                case=case,
                 transmission=str(transmission.public_id),
             )
     elif purpose == Consent.Purpose.CONSULTATION:
@@ -525,10 +536,10 @@ def withdraw_on_consent_withdrawal(*, actor, case: Case, purpose: str) -> None:
             consultation.withdrawn_at = now
             consultation.save(update_fields=["status", "withdrawn_at"])
         for consultation in consultations:
-            _audit(
-                actor,
-                "referrals.consultation.withdrawn",
-                case,
+            case_audit(
+                actor=actor,
+                action="referrals.consultation.withdrawn",
+                case=case,
                 consultation=str(consultation.public_id),
             )
 

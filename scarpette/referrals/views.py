@@ -20,8 +20,10 @@ from scarpette.core.idempotency import (
     AlreadyDone,
     AlreadySubmitted,
     key_from_request,
+    submit_and_report,
 )
 from scarpette.core.pagination import paginate
+from scarpette.questionnaire.selectors import latest_run
 from scarpette.referrals import selectors, services
 from scarpette.referrals.forms import (
     AdviceForm,
@@ -33,11 +35,6 @@ from scarpette.referrals.forms import (
 )
 from scarpette.referrals.models import Transmission
 
-
-def _error(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
 # --- Centre side ----------------------------------------------------------------------------
 
 
@@ -46,7 +43,7 @@ def _error(request, exc: ValidationError) -> None:
 @permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def case_inps(request, case_id):
     case = case_get_for_user(user=request.user, public_id=case_id)
-    run = case.screenings.order_by("-created_at", "-id").first()
+    run = latest_run(case=case)
     return render(
         request,
         "referrals/case_inps.html",
@@ -69,20 +66,17 @@ def transmit(request, case_id):
     case = case_get_for_user(user=request.user, public_id=case_id)
     form = TransmitForm(request.POST)
     if form.is_valid():
-        try:
-            services.transmission_send(
+        submit_and_report(
+            request,
+            lambda: services.transmission_send(
                 actor=request.user,
                 case=case,
                 office=form.cleaned_data["office"],
                 question=form.cleaned_data["question"],
                 idempotency_key=key_from_request(request),
-            )
-        except AlreadySubmitted:
-            messages.info(request, DUPLICATE_MESSAGE)
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Trasmesso a INPS."))
+            ),
+            success=_("Trasmesso a INPS."),
+        )
     else:
         messages.error(request, _("Scegli una sede INPS."))
     return redirect("referrals:case_inps", case_id=case.public_id)
@@ -95,19 +89,16 @@ def answer_info(request, public_id):
     require(request.user, Perm.CASE_EDIT)
     form = TextForm(request.POST)
     if form.is_valid():
-        try:
-            services.transmission_answer_info(
+        submit_and_report(
+            request,
+            lambda: services.transmission_answer_info(
                 actor=request.user,
                 transmission=transmission,
                 text=form.cleaned_data["text"],
                 idempotency_key=key_from_request(request),
-            )
-        except AlreadySubmitted:
-            messages.info(request, DUPLICATE_MESSAGE)
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Risposta inviata a INPS."))
+            ),
+            success=_("Risposta inviata a INPS."),
+        )
     else:
         messages.error(request, _("Scrivi la risposta."))
     return redirect("referrals:case_inps", case_id=transmission.case.public_id)
@@ -270,7 +261,8 @@ def inbox_step(request, public_id, step):
             messages.error(request, " ".join(errors))
         return redirect("referrals:inbox_detail", public_id=transmission.public_id)
     key = key_from_request(request)
-    try:
+
+    def take_step() -> None:
         if step == "prendi":
             services.transmission_claim(
                 actor=request.user, transmission=transmission, idempotency_key=key
@@ -305,14 +297,8 @@ def inbox_step(request, public_id, step):
             services.transmission_close(
                 actor=request.user, transmission=transmission, idempotency_key=key
             )
-    except AlreadySubmitted:
-        messages.info(request, DUPLICATE_MESSAGE)
-    except AlreadyDone as done:
-        messages.warning(request, done.message)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, STEP_DONE[step])
+
+    submit_and_report(request, take_step, success=STEP_DONE[step])
     return redirect("referrals:inbox_detail", public_id=transmission.public_id)
 
 

@@ -114,3 +114,22 @@ def test_other_centres_do_not_see_the_flag(personas, client):
     call_command("rescreen")
     client.force_login(personas.operator_b)
     assert case.code not in client.get(reverse("core:dashboard")).content.decode()
+
+
+def test_latest_run_is_one_definition_for_a_case_a_session_and_many_cases(personas):
+    from scarpette.questionnaire.selectors import latest_run, latest_runs
+
+    case, session, first = screened(personas)
+    second = session_complete(actor=personas.operator_a, session=session)
+    # Same instant: the later row wins, as everywhere else.
+    ScreeningRun.objects.filter(pk=first.pk).update(created_at=second.created_at)
+    other_case, _s, other_run = screened(personas)
+    empty_case = case_open(actor=personas.operator_a)
+
+    assert latest_run(case=case) == second
+    assert latest_run(session=session) == second
+    assert latest_runs([case.pk, other_case.pk, empty_case.pk]) == {
+        case.pk: second,
+        other_case.pk: other_run,
+    }
+    assert latest_runs([case.pk], only=("rules_version",))[case.pk].rules_version == RULES_VERSION

@@ -208,17 +208,24 @@ def _maternity_pay(check: Check, ctx: Context) -> None:
     check.need("no_inps_maternity", tri)
 
 
+def _maternity_births_and_residence(check: Check, ctx: Context) -> list[date]:
+    """What both maternity allowances check first: the births inside the measure's window (latest
+    first, returned), her residence, and her permit if she is not an EU citizen."""
+    window = check.measure.param("window_months", ctx.as_of).value
+    births = _recent_birth(check, ctx, window)
+    check.need("resident", fact_is(ctx.facts, "resident_in_italy"))
+    _non_eu_permit(
+        check, ctx, _MATERNITY_PERMITS, _MATERNITY_CHECK_PERMIT, stateless=open_case(STATELESS_OPEN)
+    )
+    return births
+
+
 def assegno_maternita_comuni(check: Check, ctx: Context) -> dict:
     """Art. 74 d.lgs. 151/2001: birth in the last 6 months, ISEE limit, no/low INPS pay."""
     facts = ctx.facts
     measure = check.measure
-    window = measure.param("window_months", ctx.as_of).value
-    births = _recent_birth(check, ctx, window)
+    births = _maternity_births_and_residence(check, ctx)
     born = births[0] if births else None
-    check.need("resident", fact_is(facts, "resident_in_italy"))
-    _non_eu_permit(
-        check, ctx, _MATERNITY_PERMITS, _MATERNITY_CHECK_PERMIT, stateless=open_case(STATELESS_OPEN)
-    )
     _maternity_pay(check, ctx)
     # Amount and ISEE limit are those of the year of birth.
     day = born or ctx.as_of
@@ -240,13 +247,8 @@ def assegno_maternita_stato(check: Check, ctx: Context) -> dict:
     """Art. 75 d.lgs. 151/2001: some contributions, birth in the last 6 months."""
     facts = ctx.facts
     measure = check.measure
-    window = measure.param("window_months", ctx.as_of).value
-    births = _recent_birth(check, ctx, window)
+    births = _maternity_births_and_residence(check, ctx)
     born = births[0] if births else None
-    check.need("resident", fact_is(facts, "resident_in_italy"))
-    _non_eu_permit(
-        check, ctx, _MATERNITY_PERMITS, _MATERNITY_CHECK_PERMIT, stateless=open_case(STATELESS_OPEN)
-    )
     loss_months = measure.param("loss_window_months", born or ctx.as_of).value
     check.need(
         "contributions",

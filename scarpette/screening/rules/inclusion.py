@@ -253,17 +253,7 @@ def assegno_inclusione(check: Check, ctx: Context) -> dict:
         p["income_base_renting"] if renting is not False else None,
     )
 
-    real_estate = p["real_estate_max"]
-    check.need(
-        "real_estate",
-        fact_test(facts, "assets_real_estate", lambda v: v <= real_estate.value),
-        real_estate,
-    )
-    check.need(
-        "financial",
-        _financial_test(ctx, household, p["financial_limits"].value),
-        p["financial_limits"],
-    )
+    _assets_within_limits(check, ctx, household, p)
 
     if any(
         facts.get(name) is True
@@ -296,6 +286,23 @@ def assegno_inclusione(check: Check, ctx: Context) -> dict:
             )
             check.note_period(rent)
     return check.result(result_amount)
+
+
+def _assets_within_limits(
+    check: Check, ctx: Context, household: Household, params: dict[str, Period | None]
+) -> None:
+    """Real estate and financial assets under the limits of `params` (ADI's, which SFL shares)."""
+    real_estate = params["real_estate_max"]
+    check.need(
+        "real_estate",
+        fact_test(ctx.facts, "assets_real_estate", lambda v: v <= real_estate.value),
+        real_estate,
+    )
+    check.need(
+        "financial",
+        _financial_test(ctx, household, params["financial_limits"].value),
+        params["financial_limits"],
+    )
 
 
 def _with_her(kid, tri: Tri) -> Tri:
@@ -359,17 +366,7 @@ def supporto_formazione_lavoro(check: Check, ctx: Context) -> dict:
     )
     _citizenship_and_residence(check, ctx, adi["residence_years"])
     check.need("no_measures", fact_is(facts, "precautionary_measure_or_conviction", False))
-    real_estate = adi["real_estate_max"]
-    check.need(
-        "real_estate",
-        fact_test(facts, "assets_real_estate", lambda v: v <= real_estate.value),
-        real_estate,
-    )
-    check.need(
-        "financial",
-        _financial_test(ctx, household, adi["financial_limits"].value),
-        adi["financial_limits"],
-    )
+    _assets_within_limits(check, ctx, household, adi)
     if ctx.benefits is not None and "assegno_inclusione" in ctx.benefits:
         check.note(
             "Risulta che percepisce già l'ADI: l'SFL spetta solo a chi non è nella scala di "
