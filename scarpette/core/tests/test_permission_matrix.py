@@ -401,6 +401,14 @@ POSTS: dict[str, dict[str, int]] = {
     "mfa_download_recovery_codes": answers(404),
 }
 
+# The 200 and 400 answers above show the form again with its errors and write nothing, except:
+NOT_THE_FORM_AGAIN = {
+    "questionnaire:tablet": "the code prompt with its own error line (no Django form)",
+    "questionnaire:tablet_code": "a button, no fields: a completed session gets a message",
+    "applications:application_list": "the start form is rendered by the list's own context",
+    "account_signup": "sign-up is closed: the page says so",
+}
+
 # name -> role -> destination, for every 302 of POSTS (anonymous: LOGIN unless said here).
 POST_REDIRECTS: dict[str, dict[str, To]] = {
     "cases:break_glass": goes(admin=REAUTH),
@@ -497,6 +505,12 @@ def test_a_page_served_by_get_answers_a_post_as_expected(name, role, personas, c
         _check_destination(response, url, to, f"POST {name} as {role}")
     if _refused(role, response.status_code, to) or response.status_code == 405:
         assert written == set(), f"a refused POST wrote {written}"
+    if response.status_code in (200, 400) and name not in NOT_THE_FORM_AGAIN:
+        # What she sees: the form she sent, with what is wrong in it; nothing was saved.
+        form = response.context["form"]
+        assert form.is_bound and form.errors, "an empty form was not refused"
+        # The sign-in forms count the attempt in the throttling cache (a table, not a model).
+        assert written - {"scarpette_cache"} == set(), f"an invalid form wrote {written}"
 
 
 def test_every_page_served_by_get_has_its_post_row():
