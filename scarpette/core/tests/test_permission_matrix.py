@@ -454,12 +454,18 @@ def _ask(name, key, method, role, data, personas, client):
     """One request of one role on objects made for it alone (a fresh percorso, session,
     transmission...): no earlier request of the table can change this answer."""
     case = case_open(actor=personas.operator_a)
-    url = reverse(name, kwargs=_kwargs(key, personas, case))
+    kwargs = _kwargs(key, personas, case)
+    url = reverse(name, kwargs=kwargs)
     user = personas.all()[role]
     if user is not None:
         client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url) if method == "get" else client.post(url, data)
+    if response.status_code == 302:
+        # A redirect stays on the objects of the request: its percorso, its session...
+        ours = {str(case.public_id), *(str(value) for value in kwargs.values())}
+        target = resolve(urlsplit(response["Location"]).path)
+        assert {str(value) for value in target.kwargs.values()} <= ours, response["Location"]
     return url, response, written_tables(queries.captured_queries)
 
 
