@@ -3,10 +3,11 @@
 Answers: 200 page, 302 redirect (anonymous → login; or a completed POST), 400 invalid form,
 403 visible but not allowed, 404 "not yours" or absent, 405 wrong method.
 
-Three tables: MATRIX (each URL with its own method), REDIRECTS (where each 302 of MATRIX leads)
-and POSTS (the POST side of every page served by GET, with POST_REDIRECTS). Each cell (URL, role)
-is its own test, on objects made for it alone, so no answer depends on an earlier request; a
-refused POST must write nothing but its audit event.
+The tables: MATRIX (each URL with its own method) and REDIRECTS (where each of its 302s leads);
+POSTS (the POST side of every page served by GET) with POST_REDIRECTS; GETS (the GET side of every
+URL asked by POST) with GET_REDIRECTS. Each cell (URL, role) is its own test, on objects made for
+it alone, so no answer depends on an earlier request. A refused request writes nothing but its
+audit event.
 """
 
 from __future__ import annotations
@@ -426,6 +427,33 @@ POST_REDIRECTS: dict[str, dict[str, To]] = {
     "mfa_generate_recovery_codes": goes(REAUTH),
 }
 
+# The GET side of every URL that MATRIX asks by POST: a GET changes nothing, it is refused.
+GETS: dict[str, dict[str, int]] = {
+    "set_language": answers(302, anonymous=302),  # back where she was, language unchanged
+    "core:session_renew": answers(405),
+    "cases:case_reveal": answers(405),
+    "cases:case_status": answers(405),
+    "cases:case_assign": answers(405),
+    "cases:case_note": answers(405),
+    "cases:consent_give": answers(405),
+    "cases:consent_withdraw": answers(405),
+    "accounts:account_active": answers(405),
+    "questionnaire:session_rerun": answers(405),
+    "questionnaire:form_version_publish": only({"admin"}, 405, 403),
+    "questionnaire:tablet_pause": answers(405, anonymous=405),
+    "questionnaire:tablet_exit": answers(405, anonymous=405),
+    # The password again first, as for the POST.
+    "referrals:transmit": only({"referent_a"}, 302, 403),
+    "referrals:answer_info": answers(405),
+    "referrals:inbox_step": answers(405),
+    "notifications:outbox_failed_requeue": only({"admin"}, 405, 403),
+    "notifications:outbox_message_requeue": only({"admin"}, 405, 403),
+}
+GET_REDIRECTS: dict[str, dict[str, To]] = {
+    "set_language": goes(DASHBOARD, anonymous=DASHBOARD),
+    "referrals:transmit": goes(referent_a=REAUTH),
+}
+
 POST_DATA = {
     "cases:case_status": {"status": "suspended"},
     "cases:case_assign": {"assigned": []},
@@ -530,6 +558,7 @@ def test_every_page_served_by_get_has_its_post_row():
 def test_every_destination_is_of_a_known_row():
     assert set(REDIRECTS) <= set(MATRIX)
     assert set(POST_REDIRECTS) <= set(POSTS)
+    assert set(GET_REDIRECTS) <= set(GETS)
 
 
 def test_anonymous_is_sent_to_login(client, personas):
@@ -538,8 +567,18 @@ def test_anonymous_is_sent_to_login(client, personas):
     assert response.url.startswith(reverse("account_login"))
 
 
-@pytest.mark.parametrize("name", ["cases:case_reveal", "cases:case_status", "cases:case_note"])
-def test_post_only_views_refuse_get(name, personas, client):
-    case = case_open(actor=personas.operator_a)
-    client.force_login(personas.operator_a)
-    assert client.get(reverse(name, kwargs={"public_id": case.public_id})).status_code == 405
+@pytest.mark.parametrize(("name", "role"), _cells(GETS))
+def test_a_url_taking_posts_answers_a_get_as_expected(name, role, personas, client):
+    _method, key, _answers = MATRIX[name]
+    url, response, written = _ask(name, key, "get", role, {}, personas, client)
+    assert response.status_code == GETS[name][role]
+    if response.status_code == 302:
+        _check_destination(response, url, _destination(GET_REDIRECTS, name, role), f"GET {name}")
+    assert written == set(), f"a GET wrote {written}"
+
+
+def test_every_url_taking_posts_has_its_get_row():
+    taking_posts = {name for name, (method, _key, _answers) in MATRIX.items() if method == "post"}
+    assert set(GETS) == taking_posts
+    for name, table in GETS.items():
+        assert set(table) == set(ROLES), name
