@@ -42,6 +42,28 @@ def pytest_configure(config):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(config, items):
+    """The declared markers drive the run: `postgres_only` skips on any other database, and a
+    test that drives Chromium without the `browser` marker stops the collection (so that
+    `-m "not browser"` really leaves out every browser test)."""
+    from django.db import connection
+
+    on_postgres = connection.vendor == "postgresql"
+    unmarked = []
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "chromium" in fixtures and item.get_closest_marker("browser") is None:
+            unmarked.append(item.nodeid)
+        postgres_only = item.get_closest_marker("postgres_only")
+        if postgres_only is not None and not on_postgres:
+            reason = postgres_only.kwargs.get("reason", "needs PostgreSQL")
+            item.add_marker(pytest.mark.skip(reason=f"PostgreSQL only: {reason}"))
+    if unmarked:
+        raise pytest.UsageError(
+            "tests driving Chromium need pytest.mark.browser: " + ", ".join(unmarked)
+        )
+
+
 # --- No personal data in logs (security.md battery 10) -------------------------------------------
 # Every log record emitted during the run is checked against the values the tests seed.
 SEEDED_SECRETS = ("Zelda Segreta", "RSSMRA80A41F205B", "333 1234567", "Colloquio fissato")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time_machine
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -25,14 +27,24 @@ def test_password_alone_reaches_only_the_second_factor(personas, client):
 
 
 def test_password_and_totp_sign_in_and_rotate_the_session(personas, client):
-    client.get(reverse("account_login"))
-    before = client.cookies.get("sessionid")
+    # A session exists before signing in (someone planted a known key, or the visitor was
+    # here already): signing in must not keep it.
+    planted = client.session
+    planted["planted"] = "yes"
+    planted.save()
+    before = planted.session_key
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value == before
+    assert Session.objects.filter(session_key=before).exists()
     login(client, personas.operator_a.email)
+    # Between the two factors the visitor is not signed in yet: the half-way key is also dropped.
+    halfway = client.cookies[settings.SESSION_COOKIE_NAME].value
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(personas.operator_a)})
     assert response.status_code == 302
     assert client.get(reverse("core:dashboard")).status_code == 200
-    after = client.cookies["sessionid"].value
-    assert before is None or before.value != after
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after not in {before, halfway}
+    assert not Session.objects.filter(session_key__in=[before, halfway]).exists()
+    assert Session.objects.filter(session_key=after).exists()
     assert AuditEvent.objects.filter(
         action="accounts.login.succeeded", actor_id=personas.operator_a.pk
     ).exists()

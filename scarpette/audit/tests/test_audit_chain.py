@@ -47,7 +47,7 @@ def test_the_application_cannot_delete_audit_rows(events):
     assert AuditEvent.objects.count() == len(events)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+@pytest.mark.postgres_only(reason="TRUNCATE is PostgreSQL's")
 def test_the_application_cannot_truncate_audit_rows(events):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE audit_auditevent")

@@ -15,7 +15,7 @@ from scarpette.audit.triggers import MAINTENANCE_ROLE
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="database roles are PostgreSQL's"),
+    pytest.mark.postgres_only(reason="database roles are PostgreSQL's"),
 ]
 
 PASSWORD = "app-role-" + uuid.uuid4().hex  # a throwaway role of this test only

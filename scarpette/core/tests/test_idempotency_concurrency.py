@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -22,9 +22,8 @@ from scarpette.referrals.models import Consultation
 from scarpette.referrals.services import transmission_send
 
 pytestmark = [
-    pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.postgres_only(reason="row locks need PostgreSQL"),
 ]
 
 N = 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from scarpette.notifications.delivery import deliver_message
 from scarpette.notifications.models import OutboxMessage
@@ -13,7 +13,7 @@ from scarpette.notifications.services import notify
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.postgres_only(reason="row locks need PostgreSQL"),
 ]
 
 

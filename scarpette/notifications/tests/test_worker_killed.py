@@ -25,8 +25,7 @@ from scarpette.notifications.services import notify
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="a real worker needs PostgreSQL"),
+    pytest.mark.postgres_only(reason="a real worker needs PostgreSQL"),
 ]
 
 ROOT = Path(__file__).resolve().parents[3]

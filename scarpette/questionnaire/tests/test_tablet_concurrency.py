@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from scarpette.audit.models import AuditEvent
@@ -15,7 +15,7 @@ from scarpette.questionnaire.services import session_start, tablet_code_issue
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.postgres_only(reason="row locks need PostgreSQL"),
 ]
 
 PARALLEL = 40

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from scarpette.cases.services import case_open, consent_record
 from scarpette.questionnaire.services import session_complete, session_start
@@ -14,7 +14,7 @@ from scarpette.referrals.services import transmission_send
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.postgres_only(reason="row locks need PostgreSQL"),
 ]
 
 

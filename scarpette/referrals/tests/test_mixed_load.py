@@ -15,7 +15,7 @@ import time
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -28,7 +28,7 @@ from scarpette.referrals.services import transmission_send
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.postgres_only(reason="row locks need PostgreSQL"),
 ]
 
 ROUNDS = 12  # rounds per user; 8 users → 528 requests

@@ -7,7 +7,9 @@ import time
 import pytest
 from django.urls import reverse
 
-from scarpette.accounts.testing import PASSWORD
+from scarpette.accounts.models import Organisation
+from scarpette.accounts.permissions import Role
+from scarpette.accounts.testing import PASSWORD, make_user
 from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open, case_update_identity, consent_record
 from scarpette.core.testing import keyed
@@ -127,15 +129,31 @@ def test_the_inbox_shows_only_what_was_transmitted_to_the_office(personas, clien
         )
 
 
-def test_other_roles_get_404_on_a_transmission(personas, client, screened_case):
+def test_roles_without_the_inbox_get_403_on_a_transmission(personas, client, screened_case):
+    # Visible but not allowed: these roles have no INPS inbox at all (permission first, 403).
     consent_record(actor=personas.referent_a, case=screened_case, purpose="transmission")
     transmission = transmission_send(
         actor=personas.referent_a, case=screened_case, office=personas.inps_office
     )
-    for persona in ("operator_b", "tavolo_member", "admin", "sportello_officer"):
+    url = reverse("referrals:inbox_detail", kwargs={"public_id": transmission.public_id})
+    for persona in ("operator_a", "operator_b", "tavolo_member", "admin", "sportello_officer"):
         client.force_login(getattr(personas, persona))
-        url = reverse("referrals:inbox_detail", kwargs={"public_id": transmission.public_id})
-        assert client.get(url).status_code in (403, 404), persona
+        assert client.get(url).status_code == 403, persona
+
+
+def test_another_inps_office_gets_404_on_a_transmission(personas, client, screened_case):
+    # Not yours: a specialist of another INPS office has the inbox, but not this transmission.
+    consent_record(actor=personas.referent_a, case=screened_case, purpose="transmission")
+    transmission = transmission_send(
+        actor=personas.referent_a, case=screened_case, office=personas.inps_office
+    )
+    other_office = Organisation.objects.create(name="Altra sede", kind=Organisation.Kind.INPS)
+    elsewhere = make_user("inps.b@example.org", "Ugo Altrove", Role.CONSULENTE_INPS, other_office)
+    url = reverse("referrals:inbox_detail", kwargs={"public_id": transmission.public_id})
+    client.force_login(elsewhere)
+    assert client.get(url).status_code == 404
+    client.force_login(personas.inps_specialist)
+    assert client.get(url).status_code == 200
 
 
 def test_the_whole_exchange_with_the_shared_timeline(

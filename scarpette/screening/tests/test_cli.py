@@ -81,8 +81,15 @@ def test_without_as_of_it_uses_today() -> None:
 
 def test_output_keeps_italian_letters() -> None:
     _, out, _ = run(json.dumps(PROFILE))
-    assert "Libertà" in out or "è" in out
-    assert "\\u00e" not in out
+    texts = [
+        reason["text"] for result in json.loads(out)["results"] for reason in result["reasons"]
+    ]
+    accented = [text for text in texts if any(ord(letter) > 127 for letter in text)]
+    assert accented, "the profile should produce reasons with accented letters"
+    # Each text is printed as she reads it, not as \\u escapes.
+    for text in accented:
+        assert json.dumps(text, ensure_ascii=False) in out
+    assert "\\u00" not in out
 
 
 @pytest.mark.parametrize(

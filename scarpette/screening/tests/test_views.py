@@ -45,8 +45,10 @@ def test_each_detail_page_renders_conditions_and_dated_parameters(measure_id) ->
     measure = selectors.measure_get(measure_id)
     html = _render("screening/measure_detail.html", {"measure": measure})
     assert html.count("<h1") == 1
-    headings = re.findall(r"<h([1-6])", html)
-    assert headings[0] == "1" or "1" in headings
+    levels = [int(level) for level in re.findall(r"<h([1-6])", html)]
+    # The page opens with its one h1 and never skips a level going down (h2 → h4).
+    assert levels[0] == 1
+    assert all(after <= before + 1 for before, after in zip(levels, levels[1:], strict=False))
     for condition in measure.conditions:
         assert condition.legal_basis.replace("'", "&#x27;") in html
     assert html.count("<caption>") >= 1 + len(measure.parameters)

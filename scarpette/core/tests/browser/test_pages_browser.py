@@ -7,7 +7,7 @@ import pytest
 from scarpette.accounts.browser_fixtures import sign_in
 from scarpette.cases.services import case_open, case_update_identity
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_login_page_is_accessible(page, axe_check, personas):

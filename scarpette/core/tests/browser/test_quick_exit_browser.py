@@ -6,7 +6,7 @@ import pytest
 from django.shortcuts import render
 from django.urls import include, path
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def _woman_page(request):

@@ -7,7 +7,7 @@ import pytest
 from scarpette.accounts.browser_fixtures import save_artifact, sign_in
 from scarpette.cases.services import case_open
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def submit(page, selector: str) -> None:

@@ -13,7 +13,7 @@ from scarpette.cases.services import case_open
 from scarpette.questionnaire.models import QuestionnaireSession
 from scarpette.questionnaire.services import session_start, tablet_code_issue
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from scarpette.accounts.browser_fixtures import sign_in
 from scarpette.cases.services import case_open, consent_record
 from scarpette.notifications.models import OutboxMessage
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def submit(page, selector: str) -> None:
