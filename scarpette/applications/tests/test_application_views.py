@@ -148,8 +148,11 @@ def test_it_hides_both_pages_from_outsiders(personas, client, screened_case_a, w
         client.post(list_url(screened_case_a), {"measure": "congedo_violenza"}).status_code
         == expected
     )
-    assert client.get(detail_url(application)).status_code == 404
-    assert client.post(detail_url(application), {"status": "documents_ready"}).status_code == 404
+    assert client.get(detail_url(application)).status_code == expected
+    assert (
+        client.post(detail_url(application), {"status": "documents_ready"}).status_code
+        == expected
+    )
     assert Application.objects.count() == 1
     application.refresh_from_db()
     assert application.status == "to_prepare"

@@ -120,9 +120,9 @@ def test_the_page_offers_both_formats_and_requires_reauthentication(personas, cl
     [
         ("operator_a", 403),
         ("operator_b", 404),
-        ("inps_specialist", 404),
+        ("inps_specialist", 403),  # no way to any percorso: refused at the door
         ("admin", 404),
-        ("tavolo_member", 404),
+        ("tavolo_member", 403),
     ],
 )
 def test_only_her_centre_referent_may_export(personas, client, full_case, who, status):

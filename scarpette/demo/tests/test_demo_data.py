@@ -37,7 +37,7 @@ def test_it_loads_once_and_prints_the_accounts(demo, capsys):
         ("referente.b@demo.invalid", "Il tuo centro"),
         ("operatrice.rifugio@demo.invalid", "Percorsi del centro"),
         ("consulente@demo.invalid", "Casi trasmessi alla tua sede"),
-        ("sportello@demo.invalid", "Casi trasmessi alla tua sede"),
+        ("sportello@demo.invalid", "Catalogo delle misure"),
         ("tavolo@demo.invalid", "Tavolo tecnico"),
         ("admin@demo.invalid", "Configurazione"),
     ],

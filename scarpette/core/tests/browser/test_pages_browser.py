@@ -29,7 +29,7 @@ def test_login_page_is_accessible(page, axe_check, personas):
         ("operator_a", "Percorsi del centro"),
         ("referent_a", "Il tuo centro"),
         ("inps_specialist", "Casi trasmessi alla tua sede"),
-        ("sportello_officer", "Casi trasmessi alla tua sede"),
+        ("sportello_officer", "Catalogo delle misure"),
         ("tavolo_member", "Tavolo tecnico"),
         ("admin", "Configurazione"),
     ],
