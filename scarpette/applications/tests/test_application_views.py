@@ -150,8 +150,7 @@ def test_it_hides_both_pages_from_outsiders(personas, client, screened_case_a, w
     )
     assert client.get(detail_url(application)).status_code == expected
     assert (
-        client.post(detail_url(application), {"status": "documents_ready"}).status_code
-        == expected
+        client.post(detail_url(application), {"status": "documents_ready"}).status_code == expected
     )
     assert Application.objects.count() == 1
     application.refresh_from_db()

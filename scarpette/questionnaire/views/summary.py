@@ -16,6 +16,15 @@ from scarpette.questionnaire.summary import (
 )
 
 
+def _completed_session(request, public_id):
+    """The session (scoped, its read audited) and its latest run; 404 before any result."""
+    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
+    run = selectors.latest_run(session=session)
+    if run is None:
+        raise Http404
+    return session, run
+
+
 def _summary_for(session, run):
     return build_summary(
         results=run.results, language=session.language, code=session.case.code, day=run.as_of
@@ -25,10 +34,7 @@ def _summary_for(session, run):
 @require_http_methods(["GET"])
 @permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def summary_page(request, public_id):
-    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
-    run = selectors.latest_run(session=session)
-    if run is None:
-        raise Http404
+    session, run = _completed_session(request, public_id)
     summary = _summary_for(session, run)
     return render(
         request,
@@ -47,9 +53,6 @@ def _pdf_response(summary) -> HttpResponse:
 @require_http_methods(["GET"])
 @permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
 def summary_pdf(request, public_id):
-    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
-    run = selectors.latest_run(session=session)
-    if run is None:
-        raise Http404
+    session, run = _completed_session(request, public_id)
     services.record_summary_download(actor=request.user, session=session)
     return _pdf_response(_summary_for(session, run))

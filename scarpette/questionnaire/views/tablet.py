@@ -216,31 +216,26 @@ def _tablet_start(request):
     )
 
 
+def _tablet_leave(request, action: str) -> HttpResponse:
+    """The tablet lets go of its session (paused or quick exit), audited as `action`."""
+    session = _tablet_session(request)
+    if session is not None:
+        services.record_tablet_event(
+            actor=TabletActor(session.public_id), session=session, action=action
+        )
+    _tablet_forget(request)
+    return HttpResponse(status=204)
+
+
 @public("the tablet has no account: its views check the session it claimed with a code")
 @require_POST
 def tablet_pause(request):
     """Idle on the tablet: forget the claim; the answers saved so far stay with the percorso."""
-    session = _tablet_session(request)
-    if session is not None:
-        services.record_tablet_event(
-            actor=TabletActor(session.public_id),
-            session=session,
-            action="questionnaire.tablet.paused",
-        )
-    _tablet_forget(request)
-    return HttpResponse(status=204)
+    return _tablet_leave(request, "questionnaire.tablet.paused")
 
 
 @public("the tablet has no account: its views check the session it claimed with a code")
 @require_POST
 def tablet_exit(request):
     """Quick exit on the tablet: forget the claim at once."""
-    session = _tablet_session(request)
-    if session is not None:
-        services.record_tablet_event(
-            actor=TabletActor(session.public_id),
-            session=session,
-            action="questionnaire.tablet.quick_exit",
-        )
-    _tablet_forget(request)
-    return HttpResponse(status=204)
+    return _tablet_leave(request, "questionnaire.tablet.quick_exit")
