@@ -106,10 +106,12 @@ class ScreeningRun(PublicIdModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["case", "-created_at"], name="screening_case_recent"),
+            # The dashboard's "new results to look at": only re-screenings whose results changed
+            # and that nobody has reviewed (a handful), never every run of the country.
             models.Index(
-                fields=["reviewed_at"],
-                name="screening_to_review",
-                condition=models.Q(reviewed_at__isnull=True),
+                fields=["case", "-created_at"],
+                name="screening_changed_to_review",
+                condition=models.Q(reviewed_at__isnull=True) & ~models.Q(changed_measures=[]),
             ),
         ]
 

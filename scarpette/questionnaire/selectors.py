@@ -13,7 +13,7 @@ from scarpette.cases.access import get_visible_or_404
 from scarpette.cases.models import Case
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.models import CaseNeed, FormVersion, QuestionnaireSession, ScreeningRun
-from scarpette.screening.catalogue import load_catalogue
+from scarpette.screening.catalogue import CATALOGUE
 from scarpette.screening.vocabulary import RESULT_ORDER
 
 
@@ -88,7 +88,7 @@ class MeasureRow:
 
 def results_for_display(*, run: ScreeningRun, definition, runner) -> list[MeasureRow]:
     """Each measure's result with its name, and each missing fact linked to its question's page."""
-    catalogue = load_catalogue()
+    catalogue = CATALOGUE  # loaded once per process, never re-parsed on a page
     rows = []
     for result in run.results:
         measure = catalogue.by_id[result["measure"]]

@@ -9,7 +9,7 @@ from scarpette.accounts.permissions import Perm, has_perm
 from scarpette.cases.access import get_visible_or_404
 from scarpette.questionnaire.selectors import latest_run
 from scarpette.referrals.models import Consultation, Transmission
-from scarpette.screening.catalogue import load_catalogue
+from scarpette.screening.catalogue import CATALOGUE
 
 
 def inbox_for_user(*, user, status: str = "", mine: bool = False) -> QuerySet[Transmission]:
@@ -74,7 +74,7 @@ def consultations_for_user(*, user) -> QuerySet[Consultation]:
 
 
 def measure_names() -> dict[str, str]:
-    return {m.id: m.name_it for m in load_catalogue().measures}
+    return {m.id: m.name_it for m in CATALOGUE.measures}
 
 
 def consultation_extract(consultation: Consultation) -> dict:
