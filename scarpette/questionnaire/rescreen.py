@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from scarpette.audit.services import audit_log_many
@@ -38,17 +38,26 @@ def _statuses(results: list[dict]) -> dict[str, str]:
     return {r["measure"]: r["status"] for r in results}
 
 
-def rescreen_open_cases(*, batch_size: int = 1000, today=None) -> RescreenReport:
+def rescreen_open_cases(
+    *, batch_size: int = 1000, today=None, shard: tuple[int, int] = (0, 1)
+) -> RescreenReport:
     """Screen again every open percorso whose latest run used other rules. Idempotent: a second
     run finds nothing to do. Each batch writes in one short transaction; a percorso screened
-    by an operator while the batch was computed is skipped (its new run is already current)."""
+    by an operator while the batch was computed is skipped (its new run is already current).
+
+    `shard=(k, n)` takes only the percorsi whose id is k modulo n, so that n processes share the
+    work without overlapping (`rescreen --workers n`)."""
     today = today or timezone.localdate()
     as_of = today.isoformat()
     report = RescreenReport()
     last_id = 0
+    index, count = shard
+    open_cases = Case.objects.filter(status=Case.Status.OPEN)
+    if count > 1:
+        open_cases = open_cases.annotate(shard=F("id") % count).filter(shard=index)
     while True:
         cases = list(
-            Case.objects.filter(status=Case.Status.OPEN, id__gt=last_id)
+            open_cases.filter(id__gt=last_id)
             .order_by("id")
             .values_list("id", "public_id", "centre_id")[:batch_size]
         )

@@ -77,3 +77,33 @@ def test_mfa_secrets_are_stored_encrypted(personas):
 
     stored = Authenticator.objects.get(user=personas.operator_a, type="totp").data["secret"]
     assert stored.startswith("v1:")
+
+
+def test_bulk_inserts_of_encrypted_rows_use_values_not_arrays(personas):
+    # PostgreSQL: Django would send UNNEST(arrays), which psycopg quotes element by element in
+    # Python (several times slower for kilobytes of ciphertext). The field's placeholder keeps
+    # bulk inserts on VALUES; on every database the rows still round-trip.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from scarpette.cases.services import case_open
+    from scarpette.questionnaire.models import ScreeningRun
+
+    case = case_open(actor=personas.operator_a)
+    runs = [
+        ScreeningRun(
+            case=case,
+            as_of=timezone.localdate(),
+            rules_version="r1",
+            facts_json=f'{{"n": {n}}}',
+            results_json="[]",
+        )
+        for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        ScreeningRun.objects.bulk_create(runs)
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert inserts and all("UNNEST" not in sql.upper() for sql in inserts)
+    stored = ScreeningRun.objects.filter(case=case).order_by("id")
+    assert [run.facts for run in stored] == [{"n": 0}, {"n": 1}, {"n": 2}]

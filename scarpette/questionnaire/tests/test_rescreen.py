@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -133,3 +134,41 @@ def test_latest_run_is_one_definition_for_a_case_a_session_and_many_cases(person
         other_case.pk: other_run,
     }
     assert latest_runs([case.pk], only=("rules_version",))[case.pk].rules_version == RULES_VERSION
+
+
+def test_shards_share_the_percorsi_without_overlap(personas):
+    cases = []
+    for _ in range(5):
+        case, _session, run = screened(personas)
+        age_run(run)
+        cases.append(case)
+    from scarpette.questionnaire.rescreen import rescreen_open_cases
+
+    reports = [rescreen_open_cases(shard=(k, 3)) for k in range(3)]
+    assert sum(r.rescreened for r in reports) == 5
+    assert all(r.checked < 5 for r in reports)  # each shard saw only its part
+    for case in cases:
+        assert case.screenings.filter(rules_version=RULES_VERSION).count() == 1
+
+
+def test_the_command_refuses_a_bad_worker_count(capsys):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("rescreen", "--workers", "0")
+
+
+@pytest.mark.postgres_only(reason="worker processes share the database: not an in-memory one")
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_rescreen_every_open_percorso_once(personas, capsys):
+    cases = []
+    for _ in range(4):
+        case, _session, run = screened(personas)
+        age_run(run, flip="assegno_unico")
+        cases.append(case)
+    call_command("rescreen", "--workers", "2", "--batch-size", "1")
+    assert "re-screened 4" in capsys.readouterr().out
+    for case in cases:
+        assert case.screenings.filter(rules_version=RULES_VERSION).count() == 1
+    call_command("audit_verify")
+    assert "audit chain intact" in capsys.readouterr().out
