@@ -1,0 +1,80 @@
+"""Every page's query count is constant in the size of the data: a page read with a few rows
+around it and with many more makes the same number of queries (no query per row).
+
+For each GET page of the URL × role matrix, the first role that may see it is asked once, then
+the data grows — more percorsi in her centre, each questionnaire completed, transmitted to the
+INPS office, with a consultation, an application, notes and consents, and more of the same on
+the page's own percorso — and the page is asked again.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from scarpette.applications.services import application_start
+from scarpette.cases.services import case_add_note, case_open, consent_record
+from scarpette.core.tests.test_permission_matrix import MATRIX, ROLES, _kwargs
+from scarpette.questionnaire.services import session_complete, session_start
+from scarpette.referrals.services import consultation_ask, transmission_send
+
+# The roles tried in turn: the first that gets the page (200) is the one measured.
+ORDER = ["operator_a", "referent_a", "inps_specialist", "admin", "tavolo_member"]
+PAGES = sorted(
+    name
+    for name, (method, _key, answers) in MATRIX.items()
+    if method == "get" and any(answers.get(role) == 200 for role in ORDER)
+)
+
+
+def screened_and_sent(personas, case) -> None:
+    session = session_start(actor=personas.operator_a, case=case, mode="assisted", language="it")
+    session_complete(actor=personas.operator_a, session=session)
+    for purpose in ("transmission", "consultation"):
+        consent_record(actor=personas.operator_a, case=case, purpose=purpose)
+    transmission_send(actor=personas.referent_a, case=case, office=personas.inps_office)
+    consultation_ask(
+        actor=personas.operator_a,
+        case=case,
+        office=personas.inps_office,
+        measures=["naspi"],
+        text="Una domanda.",
+    )
+    application_start(actor=personas.operator_a, case=case, measure="naspi")
+    case_add_note(actor=personas.operator_a, case=case, text="Colloquio.")
+
+
+def grow(personas, case, count: int) -> None:
+    for _ in range(count):
+        screened_and_sent(personas, case_open(actor=personas.operator_a))
+    for _ in range(count):
+        case_add_note(actor=personas.operator_a, case=case, text="Altro colloquio.")
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_query_count_does_not_grow_with_the_data(name, personas, client):
+    _method, key, answers = MATRIX[name]
+    case = case_open(actor=personas.operator_a)
+    screened_and_sent(personas, case)
+    url = reverse(name, kwargs=_kwargs(key, personas, case))
+    role = next(role for role in ORDER if answers.get(role) == 200)
+    client.force_login(personas.all()[role])
+    queries(client, url)  # warm: per-process caches (catalogue, form definition) fill once
+    few = queries(client, url)
+    grow(personas, case, 4)
+    many = queries(client, url)
+    assert many == few, f"{name} as {role}: {few} queries, then {many} with more rows"
+
+
+def test_the_pages_measured_cover_every_role_kind():
+    assert len(PAGES) > 20
+    assert set(ORDER) <= set(ROLES)
