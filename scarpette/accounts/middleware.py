@@ -6,10 +6,15 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
+)
+from django.contrib.auth.middleware import get_user as django_get_user
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from scarpette.accounts.permissions import active_membership
@@ -39,6 +44,34 @@ def _url_name(request) -> str:
         except Resolver404:
             return ""
     return match.url_name or ""
+
+
+# The backend a session signed in before accounts.backends existed names. Such a session is carried
+# over to ours rather than signed out: this can go once SESSION_ABSOLUTE_SECONDS (8 h) have
+# passed since the deploy that introduced accounts.backends.
+_LEGACY_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+_BACKEND = "scarpette.accounts.backends.AuthenticationBackend"
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, carrying a session signed in through allauth's backend over to ours.
+
+    Done when `request.user` is first read (as Django does), so that a request that never reads
+    it does not load the session.
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _get_user(request))
+
+
+def _get_user(request):
+    if (
+        not hasattr(request, "_cached_user")
+        and request.session.get(BACKEND_SESSION_KEY) == _LEGACY_BACKEND
+    ):
+        request.session[BACKEND_SESSION_KEY] = _BACKEND
+    return django_get_user(request)
 
 
 class MembershipRequiredMiddleware:

@@ -216,3 +216,18 @@ def test_a_user_without_an_authenticator_is_asked_on_every_request(personas, cli
     for _ in range(2):
         response = client.get(reverse(DASHBOARD))
         assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
+
+
+def test_a_session_signed_in_through_allauths_backend_is_carried_over(personas, client):
+    """Sessions opened before accounts.backends existed name allauth's backend: not signed out."""
+    client.force_login(personas.operator_a)
+    session = client.session
+    session["_auth_user_backend"] = "allauth.account.auth_backends.AuthenticationBackend"
+    session.save()
+
+    response = client.get(reverse(DASHBOARD))
+
+    assert response.status_code == 200
+    assert (
+        client.session["_auth_user_backend"] == "scarpette.accounts.backends.AuthenticationBackend"
+    )
