@@ -6,10 +6,15 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
+)
+from django.contrib.auth.middleware import get_user as django_get_user
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from scarpette.accounts.permissions import active_membership
@@ -41,6 +46,34 @@ def _url_name(request) -> str:
     return match.url_name or ""
 
 
+# The backend a session signed in before accounts.backends existed names. Such a session is carried
+# over to ours rather than signed out: this can go once SESSION_ABSOLUTE_SECONDS (8 h) have
+# passed since the deploy that introduced accounts.backends.
+_LEGACY_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+_BACKEND = "scarpette.accounts.backends.AuthenticationBackend"
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, carrying a session signed in through allauth's backend over to ours.
+
+    Done when `request.user` is first read (as Django does), so that a request that never reads
+    it does not load the session.
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _get_user(request))
+
+
+def _get_user(request):
+    if (
+        not hasattr(request, "_cached_user")
+        and request.session.get(BACKEND_SESSION_KEY) == _LEGACY_BACKEND
+    ):
+        request.session[BACKEND_SESSION_KEY] = _BACKEND
+    return django_get_user(request)
+
+
 class MembershipRequiredMiddleware:
     """A signed-in user whose role was revoked is signed out on her very next request."""
 
@@ -59,6 +92,24 @@ class MembershipRequiredMiddleware:
         return self.get_response(request)
 
 
+# Set in her session once she is known to have a TOTP authenticator: one is only ever added,
+# and removing it (allauth's flow) clears the flag (accounts.signals).
+MFA_CONFIRMED_SESSION_KEY = "mfa_totp_user"
+
+
+def has_totp(request) -> bool:
+    """Whether the signed-in user has a TOTP authenticator: asked once, then kept in her session."""
+    user = request.user
+    if request.session.get(MFA_CONFIRMED_SESSION_KEY) == user.pk:
+        return True
+    from allauth.mfa.models import Authenticator
+
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        request.session[MFA_CONFIRMED_SESSION_KEY] = user.pk
+        return True
+    return False
+
+
 class MfaRequiredMiddleware:
     """Two-factor login is mandatory: a user without an authenticator can only set one up."""
 
@@ -71,17 +122,23 @@ class MfaRequiredMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(settings.STATIC_URL)
         ):
-            from allauth.mfa.models import Authenticator
-
             name = _url_name(request)
-            if (
-                name not in _ALWAYS_ALLOWED + _MFA_SETUP
-                and not Authenticator.objects.filter(
-                    user=request.user, type=Authenticator.Type.TOTP
-                ).exists()
-            ):
+            if name not in _ALWAYS_ALLOWED + _MFA_SETUP and not has_totp(request):
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def touch_session(request, now: int) -> None:
+    """Move the idle deadline to `now` and recompute `request.session_expires_in`."""
+    request.session["last_seen_at"] = now
+    request.session_expires_in = _expires_in(request.session, now)
+
+
+def _expires_in(session, now: int) -> int:
+    # Counted from the stored values, so the page's countdown matches the server's check.
+    idle_left = settings.SESSION_IDLE_SECONDS - (now - session["last_seen_at"])
+    absolute_left = settings.SESSION_ABSOLUTE_SECONDS - (now - session["started_at"])
+    return min(idle_left, absolute_left)
 
 
 class SessionTimeoutMiddleware:
@@ -91,6 +148,10 @@ class SessionTimeoutMiddleware:
     or the page a POST came from), and `request.session_lapsed` says why, so that the
     questionnaire can keep a page typed meanwhile. A live session gets `request.session_expires_in`
     (seconds to the nearer deadline), which the pages use to warn before it lapses.
+
+    The idle deadline counts from the stored `last_seen_at`, which moves only when at least
+    `SESSION_TOUCH_SECONDS` have passed since it last moved: requests closer together do not write
+    the session. A view marked `renews_session` ("Continua a lavorare") always moves it.
     """
 
     def __init__(self, get_response):
@@ -99,8 +160,11 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
-            started = request.session.setdefault("started_at", now)
-            last_seen = request.session.get("last_seen_at", now)
+            session = request.session
+            if "started_at" not in session:
+                session["started_at"] = now
+            started = session["started_at"]
+            last_seen = session.get("last_seen_at", now)
             idle = now - last_seen > settings.SESSION_IDLE_SECONDS
             expired = now - started > settings.SESSION_ABSOLUTE_SECONDS
             if idle or expired:
@@ -117,8 +181,17 @@ class SessionTimeoutMiddleware:
                 if return_to:
                     return redirect_to_login(return_to)
                 return redirect(settings.LOGIN_URL)
-            request.session["last_seen_at"] = now
-            request.session_expires_in = min(
-                settings.SESSION_IDLE_SECONDS, settings.SESSION_ABSOLUTE_SECONDS - (now - started)
-            )
+            if "last_seen_at" not in session or now - last_seen >= settings.SESSION_TOUCH_SECONDS:
+                touch_session(request, now)
+            else:
+                request.session_expires_in = _expires_in(session, now)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            request.method == "POST"
+            and getattr(view_func, "renews_session", False)
+            and request.user.is_authenticated
+        ):
+            touch_session(request, int(time.time()))
+        return None

@@ -1,8 +1,14 @@
-"""Login events go to the audit log (the only place where receivers are used: auth emits them)."""
+"""Receivers of the signals auth and allauth emit (the only place where receivers are used).
 
+Login events go to the audit log; removing an authenticator forgets the session's "she has a TOTP
+authenticator" answer (accounts.middleware.has_totp).
+"""
+
+from allauth.mfa.signals import authenticator_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from scarpette.accounts.middleware import MFA_CONFIRMED_SESSION_KEY
 from scarpette.audit.services import audit_log
 
 
@@ -21,3 +27,10 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     # The attempted e-mail is not stored (it may be a woman's address typed by mistake).
     audit_log(actor=None, action="accounts.login.failed", outcome="failed")
+
+
+@receiver(authenticator_removed)
+def _authenticator_removed(sender, request, user, authenticator, **kwargs):
+    # Asked again at her next request: the mandatory two-factor gate sees the removal at once.
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(MFA_CONFIRMED_SESSION_KEY, None)

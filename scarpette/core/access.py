@@ -39,3 +39,10 @@ def public(reason: str):
         return mark(login_not_required(view), Access("public", reason=reason))
 
     return decorator
+
+
+def renews_session(view):
+    """The view moves the session's idle deadline even when it moved a moment ago ("Continua a
+    lavorare"): other requests move it at most once a minute (accounts.middleware)."""
+    view.renews_session = True
+    return view

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.core import panels
-from scarpette.core.access import public, signed_in
+from scarpette.core.access import public, renews_session, signed_in
 
 logger = logging.getLogger("scarpette.health")
 
@@ -55,11 +55,13 @@ class ClearingLogoutView(LogoutView):
         return response
 
 
+@renews_session
 @require_POST
 @signed_in
 def session_renew(request):
-    """ "Continua a lavorare": any signed-in user. Passing SessionTimeoutMiddleware already moved
-    the idle deadline; the answer carries the seconds left, for the warning's next countdown."""
+    """ "Continua a lavorare": any signed-in user. SessionTimeoutMiddleware moves the idle deadline
+    for a view marked `renews_session`; the answer carries the seconds left, for the warning's next
+    countdown."""
     response = HttpResponse(status=204)
     response["X-Session-Expires-In"] = str(getattr(request, "session_expires_in", 0))
     return response
