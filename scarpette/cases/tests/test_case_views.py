@@ -191,6 +191,7 @@ def test_list_query_count_does_not_grow_with_rows(personas, client):
     client.force_login(personas.operator_a)
     for _ in range(3):
         case_open(actor=personas.operator_a)
+    client.get(reverse("cases:case_list"))  # the first request of a session stores its start
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("cases:case_list"))
     for _ in range(20):
