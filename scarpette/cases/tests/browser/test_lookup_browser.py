@@ -21,7 +21,7 @@ def test_the_operator_finds_a_percorso_by_tax_code_and_by_surname(page, axe_chec
     sign_in(page, personas.operator_a)
     page.goto("/percorsi/")
 
-    page.get_by_label("Cerca per").select_option("tax_code")
+    page.get_by_role("combobox", name="Cerca per").select_option("tax_code")
     page.get_by_label("Valore da cercare").fill("bnclra 85c45 h501z")
     page.get_by_role("button", name="Cerca").click()
     assert page.get_by_role("link", name=case.code).count() == 1
@@ -34,7 +34,7 @@ def test_the_operator_finds_a_percorso_by_tax_code_and_by_surname(page, axe_chec
     assert page.get_by_text("Il codice fiscale non è valido").count() == 1
     axe_check(page, "case-lookup-invalid")
 
-    page.get_by_label("Cerca per").select_option("surname")
+    page.get_by_role("combobox", name="Cerca per").select_option("surname")
     page.get_by_label("Valore da cercare").fill("dangelo")
     page.get_by_role("button", name="Cerca").click()
     assert page.get_by_role("link", name=case.code).count() == 1
