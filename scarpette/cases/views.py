@@ -48,8 +48,9 @@ def case_list(request):
     querystring = request.GET.copy()
     querystring.pop("page", None)
     context = {"form": form, "page": None, "querystring": querystring.urlencode()}
-    if form.is_bound and not form.is_valid():
-        # An invalid tax code: the field error, and no list that would look like an answer.
+    if form.is_bound and not form.is_valid() and "q" in form.errors:
+        # An invalid tax code (or a value too long): the field error, and no list that would
+        # look like an answer. A malformed filter is ignored, as it always was.
         return render(request, "cases/case_list.html", context)
     filters = form.cleaned_data if form.is_bound else {}
     kind = filters.get("kind", CaseFilterForm.KIND_CODE)

@@ -280,3 +280,20 @@ def test_the_identity_form_saves_the_surname(personas, client):
     assert response.status_code == 302
     identity = CaseIdentity.objects.get(case=case)
     assert identity.surname_index == surname_index("DELLORTO")
+
+
+def test_a_malformed_filter_is_ignored_as_before(personas, found, client):
+    client.force_login(personas.operator_a)
+    response = client.get(list_url(kind="surname", q=SURNAME, status="nonsense"))
+    assert response.status_code == 200
+    assert found.code in response.content.decode()
+    page = client.get(list_url(kind="nonsense", q=found.code)).content.decode()
+    assert found.code in page  # an unknown kind is the code search
+
+
+def test_the_value_field_describes_itself_and_its_error(personas, client):
+    client.force_login(personas.operator_a)
+    page = client.get(list_url(kind="tax_code", q="NONVALIDO")).content.decode()
+    field = page[page.index('<input type="text" name="q"') :].split(">", 1)[0]
+    assert 'aria-invalid="true"' in field
+    assert "id_q_helptext" in field and 'id="id_q_helptext"' in page
