@@ -20,6 +20,7 @@ register(
         "cases.consent.withdrawn": _("Consenso revocato"),
         "cases.identity.revealed": _("Visualizzazione dei dati identificativi"),
         "cases.identity.updated": _("Modifica dei dati identificativi"),
+        "cases.lookup.searched": _("Ricerca di un percorso per codice fiscale o cognome"),
         "cases.note.created": _("Nota aggiunta"),
         "cases.retention.purged": _("Anonimizzazione periodica"),
     }

@@ -4,13 +4,49 @@ from django.utils.translation import gettext_lazy as _
 from scarpette.cases.models import Case, CaseIdentity, Consent
 from scarpette.core.validators import normalise_tax_code, validate_tax_code
 
+INVALID_TAX_CODE_MESSAGE = _("Il codice fiscale non è valido: controlla le 16 lettere e cifre.")
+
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Codice"), required=False, max_length=20)
+    """The percorsi list: a lookup (by code, or by her exact tax code or surname) and filters."""
+
+    KIND_CODE = "code"
+    KIND_TAX_CODE = "tax_code"
+    KIND_SURNAME = "surname"
+
+    kind = forms.ChoiceField(
+        label=_("Cerca per"),
+        required=False,
+        choices=[
+            (KIND_CODE, _("codice del percorso")),
+            (KIND_TAX_CODE, _("codice fiscale")),
+            (KIND_SURNAME, _("cognome")),
+        ],
+    )
+    q = forms.CharField(
+        label=_("Valore da cercare"),
+        required=False,
+        max_length=60,
+        help_text=_("Codice fiscale e cognome: solo la corrispondenza esatta, non una parte."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     status = forms.ChoiceField(
         label=_("Stato"), required=False, choices=[("", _("Tutti"))] + list(Case.Status.choices)
     )
     mine = forms.BooleanField(label=_("Solo i miei"), required=False)
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or self.KIND_CODE
+
+    def clean(self):
+        cleaned = super().clean()
+        value = (cleaned.get("q") or "").strip()
+        if cleaned.get("kind") == self.KIND_TAX_CODE and value:
+            try:
+                validate_tax_code(value)
+            except forms.ValidationError:
+                self.add_error("q", INVALID_TAX_CODE_MESSAGE)
+        return cleaned
 
 
 class CaseOpenForm(forms.Form):
@@ -51,6 +87,14 @@ class StatusForm(forms.Form):
 
 class IdentityForm(forms.Form):
     full_name = forms.CharField(label=_("Nome e cognome"), required=False, max_length=150)
+    surname = forms.CharField(
+        label=_("Cognome"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Come nel documento, anche se è già nel nome: serve a ritrovare il percorso per cognome."
+        ),
+    )
     tax_code = forms.CharField(
         label=_("Codice fiscale"),
         required=False,

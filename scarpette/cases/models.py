@@ -137,8 +137,12 @@ class CaseIdentity(TimestampedModel):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="identity")
     full_name = EncryptedTextField(_("nome e cognome"))
+    # Her surname on its own, as she writes it: what the surname lookup finds (cases.indexes).
+    surname = EncryptedTextField(_("cognome"))
     tax_code = EncryptedTextField(_("codice fiscale"))
+    # Blind indexes (cases.indexes): HMACs for exact-match lookups, never the value in clear.
     tax_code_index = models.CharField(max_length=64, blank=True, db_index=True)
+    surname_index = models.CharField(max_length=64, blank=True, db_index=True)
     phone = EncryptedTextField(_("telefono"))
     email = EncryptedTextField(_("e-mail"))
     address = EncryptedTextField(_("indirizzo"))
@@ -161,6 +165,7 @@ class CaseIdentity(TimestampedModel):
         return not any(
             [
                 self.full_name,
+                self.surname,
                 self.tax_code,
                 self.phone,
                 self.email,

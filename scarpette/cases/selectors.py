@@ -10,20 +10,37 @@ from django.utils import timezone
 from scarpette.accounts.models import User
 from scarpette.accounts.permissions import Perm, active_membership, has_perm, roles_with
 from scarpette.cases.access import get_visible_or_404
+from scarpette.cases.indexes import surname_index, tax_code_index
 from scarpette.cases.models import BreakGlassGrant, Case, Consent
+
+LOOKUP_CODE = "code"
+LOOKUP_TAX_CODE = "tax_code"
+LOOKUP_SURNAME = "surname"
+# The lookups through a blind index of her identity (exact match only, audited: cases.lookup).
+IDENTITY_LOOKUPS = {
+    LOOKUP_TAX_CODE: ("identity__tax_code_index", tax_code_index),
+    LOOKUP_SURNAME: ("identity__surname_index", surname_index),
+}
 
 
 def case_list_for_user(
-    *, user, query: str = "", status: str = "", mine: bool = False
+    *, user, query: str = "", status: str = "", mine: bool = False, kind: str = LOOKUP_CODE
 ) -> QuerySet[Case]:
     """Her centre's percorsi, filtered; lists show codes and statuses only (no identity).
+
+    `kind` says what `query` is: part of the percorso's code (the default), or her exact tax code
+    or surname, matched through its blind index (never decrypted, never a partial match). A
+    lookup by tax code or surname is audited: pages reach it through `cases.lookup.case_lookup`.
 
     Permission: case.view (otherwise an empty list). Constant query count: the caller paginates
     and the assigned operators are prefetched.
     """
     qs = Case.objects.visible_to(user)
-    query = query.strip().upper()
-    if query:
+    if kind in IDENTITY_LOOKUPS:
+        field, index = IDENTITY_LOOKUPS[kind]
+        digest = index(query)
+        qs = qs.filter(**{field: digest}) if digest else qs.none()
+    elif query := query.strip().upper():
         qs = qs.filter(code__icontains=query)
     if status in Case.Status.values:
         qs = qs.filter(status=status)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from scarpette.accounts.permissions import Perm, active_membership, require
 from scarpette.audit.services import audit_log
 from scarpette.cases import contributions
+from scarpette.cases.indexes import surname_index, tax_code_index
 from scarpette.cases.models import (
     BreakGlassGrant,
     Case,
@@ -28,13 +29,13 @@ from scarpette.cases.models import (
 )
 from scarpette.cases.selectors import centre_staff_for_user
 from scarpette.core.conflicts import check_version
-from scarpette.core.crypto import blind_index
 from scarpette.core.idempotency import idempotency_claim, idempotency_result
 from scarpette.core.locking import lock
 from scarpette.core.validators import normalise_tax_code, validate_tax_code
 
 IDENTITY_FIELDS = (
     "full_name",
+    "surname",
     "tax_code",
     "phone",
     "email",
@@ -172,11 +173,8 @@ def case_update_identity(
             changed.append(field)
     if not changed:
         return identity
-    identity.tax_code_index = (
-        blind_index(identity.tax_code, context="cases.identity.tax_code")
-        if identity.tax_code
-        else ""
-    )
+    identity.tax_code_index = tax_code_index(identity.tax_code)
+    identity.surname_index = surname_index(identity.surname)
     identity.version += 1
     identity.save()
     _event(case, actor, CaseEvent.Kind.IDENTITY_UPDATED)

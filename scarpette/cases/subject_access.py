@@ -53,6 +53,7 @@ def subject_access_data(*, actor, case: Case) -> dict:
         )
         identity_rows = [
             {"field": _("Nome e cognome"), "value": identity.full_name},
+            {"field": _("Cognome"), "value": identity.surname},
             {"field": _("Codice fiscale"), "value": identity.tax_code},
             {"field": _("Telefono"), "value": identity.phone},
             {"field": _("E-mail"), "value": identity.email},

@@ -16,7 +16,7 @@ from scarpette.accounts.decorators import permission_required, sensitive_action
 from scarpette.accounts.permissions import Perm, active_membership, has_perm, require
 from scarpette.audit.reads import read_action
 from scarpette.audit.selectors import audit_events_for_centre
-from scarpette.cases import selectors, services
+from scarpette.cases import lookup, selectors, services
 from scarpette.cases.forms import (
     AssignForm,
     BreakGlassForm,
@@ -43,22 +43,31 @@ from scarpette.core.pagination import paginate
 @require_http_methods(["GET"])
 @permission_required(Perm.CASE_VIEW)
 def case_list(request):
+    """Her centre's percorsi: by code, or found by her exact tax code or surname (audited)."""
     form = CaseFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    cases = selectors.case_list_for_user(
-        user=request.user,
-        query=filters.get("q", ""),
-        status=filters.get("status", ""),
-        mine=filters.get("mine", False),
-    )
-    page = paginate(request, cases, settings.CASES_PAGE_SIZE)
     querystring = request.GET.copy()
     querystring.pop("page", None)
-    return render(
-        request,
-        "cases/case_list.html",
-        {"form": form, "page": page, "querystring": querystring.urlencode()},
-    )
+    context = {"form": form, "page": None, "querystring": querystring.urlencode()}
+    if form.is_bound and not form.is_valid() and "q" in form.errors:
+        # An invalid tax code (or a value too long): the field error, and no list that would
+        # look like an answer. A malformed filter is ignored, as it always was.
+        return render(request, "cases/case_list.html", context)
+    filters = form.cleaned_data if form.is_bound else {}
+    kind = filters.get("kind", CaseFilterForm.KIND_CODE)
+    query = filters.get("q", "")
+    status = filters.get("status", "")
+    mine = filters.get("mine", False)
+    if kind != CaseFilterForm.KIND_CODE and query:
+        cases = lookup.case_lookup(
+            actor=request.user, kind=kind, value=query, status=status, mine=mine
+        )
+        context["identity_lookup"] = True
+    else:
+        cases = selectors.case_list_for_user(
+            user=request.user, query=query, status=status, mine=mine
+        )
+    context["page"] = paginate(request, cases, settings.CASES_PAGE_SIZE)
+    return render(request, "cases/case_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

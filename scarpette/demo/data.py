@@ -151,11 +151,14 @@ def _load_demo(*, cases_per_centre: int, seed: int) -> list[tuple[str, str, str]
                     assigned=[operator],
                 )
                 if index % 3 == 0:
+                    full_name = rng.choice(FAKE_NAMES)
                     case_services.case_update_identity(
                         actor=operator,
                         case=case,
                         data={
-                            "full_name": rng.choice(FAKE_NAMES),
+                            "full_name": full_name,
+                            # Every demo name is "Nome Cognome": found by surname on the list.
+                            "surname": full_name.split()[-1],
                             "tax_code": fake_tax_code(rng),
                             "phone": f"+39 3{rng.randint(10, 99)} 000 {rng.randint(1000, 9999)}",
                             "safe_channels": "through_centre",

@@ -17,6 +17,7 @@ from scarpette.referrals.services import (
 
 # Values that must disappear with anonymisation (and appear in her export).
 NAME = "Zelda Segreta"
+SURNAME = "Segreta"
 TAX_CODE = "RSSMRA80A41F205B"
 NOTE = "Colloquio fissato con la legale"
 QUESTION = "Quali documenti servono per la signora?"
@@ -32,7 +33,12 @@ def full_case(personas):
     case_update_identity(
         actor=operator,
         case=case,
-        data={"full_name": NAME, "tax_code": TAX_CODE, "phone": "+39 333 1234567"},
+        data={
+            "full_name": NAME,
+            "surname": SURNAME,
+            "tax_code": TAX_CODE,
+            "phone": "+39 333 1234567",
+        },
     )
     case_add_note(actor=operator, case=case, text=NOTE)
     for purpose in ("transmission", "consultation", "statistics"):

@@ -26,6 +26,7 @@ def signed_in(personas, client):
 @FUZZ
 @given(
     full_name=text,
+    surname=text,
     tax_code=text,
     phone=text,
     email=text,
@@ -34,11 +35,12 @@ def signed_in(personas, client):
     channels=st.lists(st.sampled_from(["sms", "email", "phone_call", "through_centre", "x"])),
 )
 def test_identity_form_never_fails(
-    signed_in, full_name, tax_code, phone, email, address, safe_times, channels
+    signed_in, full_name, surname, tax_code, phone, email, address, safe_times, channels
 ):
     client, case = signed_in
     data = {
         "full_name": full_name,
+        "surname": surname,
         "tax_code": tax_code,
         "phone": phone,
         "email": email,
@@ -55,20 +57,29 @@ def test_identity_form_never_fails(
     if response.status_code == 302:
         identity = CaseIdentity.objects.get(case=case)
         assert identity.full_name == full_name.strip()
+        assert identity.surname == surname.strip()
         assert identity.address == address.strip()
         assert identity.safe_times == safe_times.strip()
 
 
 @FUZZ
-@given(opened_on=text, q=text, status=text, page=text)
-def test_open_and_list_never_fail(signed_in, opened_on, q, status, page):
+@given(
+    opened_on=text,
+    q=text,
+    status=text,
+    page=text,
+    kind=st.one_of(text, st.sampled_from(["code", "tax_code", "surname"])),
+)
+def test_open_and_list_never_fail(signed_in, opened_on, q, status, page, kind):
     client, _case = signed_in
     assert client.post(reverse("cases:case_open"), keyed({"opened_on": opened_on})).status_code in (
         200,
         302,
     )
     assert (
-        client.get(reverse("cases:case_list"), {"q": q, "status": status, "page": page}).status_code
+        client.get(
+            reverse("cases:case_list"), {"kind": kind, "q": q, "status": status, "page": page}
+        ).status_code
         == 200
     )
 

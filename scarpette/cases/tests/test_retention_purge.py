@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from scarpette.applications.models import Application
 from scarpette.audit.models import AuditEvent
+from scarpette.cases.indexes import surname_index
 from scarpette.cases.models import Case, CaseIdentity, CaseNote, Consent
 from scarpette.cases.retention import add_months, last_expired_closure
 from scarpette.cases.services import case_open, case_set_status
@@ -27,6 +28,7 @@ from scarpette.cases.tests.conftest import (
     NOTE,
     PROTOCOL,
     QUESTION,
+    SURNAME,
     TAX_CODE,
 )
 from scarpette.core.crypto import blind_index
@@ -148,11 +150,15 @@ def test_no_trace_of_her_is_left_in_any_table(personas, full_case):
     close_on(personas.operator_a, full_case, dt.date(2024, 3, 15))
     tax_code_index = blind_index(TAX_CODE, context="cases.identity.tax_code")
     assert raw_rows_containing(tax_code_index) == ["cases_caseidentity.tax_code_index"]
+    surname_digest = surname_index(SURNAME)
+    assert raw_rows_containing(surname_digest) == ["cases_caseidentity.surname_index"]
 
     purge(dt.date(2026, 3, 16))
 
-    # The exact-match index would still find her by tax code: it goes with the identity.
+    # The exact-match indexes would still find her by tax code or surname: they go with the
+    # identity.
     assert raw_rows_containing(tax_code_index) == []
+    assert raw_rows_containing(surname_digest) == []
     # Encrypted columns are emptied, not left holding ciphertext of her data.
     sessions = QuestionnaireSession.objects.filter(case=full_case)
     assert list(sessions.values_list("answers_json", flat=True)) == [""]

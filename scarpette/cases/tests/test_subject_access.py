@@ -17,6 +17,7 @@ from scarpette.cases.tests.conftest import (
     NOTE,
     PROTOCOL,
     QUESTION,
+    SURNAME,
     TAX_CODE,
 )
 
@@ -46,6 +47,7 @@ def test_the_json_holds_everything_about_her_in_words(personas, client, full_cas
     data = json.loads(response.content)
     identity = {row["field"]: row["value"] for row in data["identity"]}
     assert identity["Nome e cognome"] == NAME and identity["Codice fiscale"] == TAX_CODE
+    assert identity["Cognome"] == SURNAME
     assert {c["purpose"] for c in data["consents"]} >= {"Trasmissione dei risultati a INPS"}
     assert data["notes"][0]["text"] == NOTE
     answers = {a["answer"] for s in data["questionnaires"] for a in s["answers"]}
