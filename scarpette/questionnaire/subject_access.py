@@ -7,6 +7,7 @@ from scarpette.questionnaire.models import CaseNeed, QuestionnaireSession, Scree
 from scarpette.screening.catalogue import measure_name
 from scarpette.screening.vocabulary import need_labels
 from scarpette.screening.vocabulary import status_label as screening_status
+from scarpette.screening.vocabulary import rules_version_words
 
 
 def _question_labels(version) -> dict[str, str]:
@@ -46,7 +47,7 @@ def questionnaire_subject_access(*, case) -> dict:
     screenings = [
         {
             "date": when(run.as_of),
-            "rules_version": run.rules_version,
+            "rules": rules_version_words(run.rules_version),  # in words, never the hash
             "results": [
                 {
                     "measure": measure_name(r.get("measure", "")),

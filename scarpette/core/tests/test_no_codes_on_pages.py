@@ -269,6 +269,16 @@ def test_her_revealed_identity_shows_her_channels_in_words(demo_world, client):
     assert codes_in(text, forbidden_codes()) == []
 
 
+def test_her_right_of_access_document_is_in_words(demo_world, client):
+    client.force_login(demo_world["users"]["referent_a"])
+    client.post(reverse("account_reauthenticate"), {"password": DEMO_PASSWORD})
+    url = reverse("cases:subject_access", kwargs={"public_id": demo_world["case"].public_id})
+    response = client.get(url)
+    assert response.status_code == 200
+    found = codes_in(visible_text(response.content.decode()), forbidden_codes())
+    assert found == []
+
+
 def test_the_finder_finds_codes():
     forbidden = forbidden_codes()
     html = (
