@@ -5,9 +5,8 @@ from __future__ import annotations
 from scarpette.cases.subject_access import choice_label, when
 from scarpette.questionnaire.models import CaseNeed, QuestionnaireSession, ScreeningRun
 from scarpette.screening.catalogue import measure_name
-from scarpette.screening.vocabulary import need_labels
+from scarpette.screening.vocabulary import need_labels, rules_version_words
 from scarpette.screening.vocabulary import status_label as screening_status
-from scarpette.screening.vocabulary import rules_version_words
 
 
 def _question_labels(version) -> dict[str, str]:
