@@ -39,6 +39,7 @@ from scarpette.referrals.services import (
     transmission_request_info,
 )
 from scarpette.screening.facts import CHILD_FIELDS, FACTS, MEASURE_IDS
+from scarpette.screening.vocabulary import Need, ResultStatus
 
 # The matrix's roles, as the demo's accounts.
 DEMO_ROLES = {
@@ -75,6 +76,8 @@ def _enum_values() -> set[str]:
         for attr in vars(model).values():
             if isinstance(attr, type) and issubclass(attr, models.TextChoices):
                 values |= set(attr.values)
+    # The screening's own vocabulary (not a model's): results and needs.
+    values |= set(ResultStatus.values) | set(Need.values)
     return _snake(values)
 
 
@@ -292,6 +295,8 @@ def test_the_finder_finds_codes():
         "0,0 ore",
     ]
     assert codes_in(visible_text("<p>NASpI, Assegno Unico, 2026</p>"), forbidden) == []
+    assert {"through_centre", "not_eligible", "info_requested", "to_prepare"} <= forbidden
+    assert {"cases.identity.revealed", "urgent_need_attested", "assegno_unico"} <= forbidden
 
 
 VIOLENCE = ("violenza", "violence", "antiviolenza", "vittima")
