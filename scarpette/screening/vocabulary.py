@@ -88,6 +88,10 @@ FACT_VALUE_LABELS = {
 }
 
 
+# Facts in euros (shown with two decimals and the sign).
+MONEY_FACTS = frozenset({"isee", "household_income", "assets_real_estate", "assets_financial"})
+
+
 def _spec(name: str):
     """The contract's spec of a fact, or of a child's field ("children[0].age", "children.age")."""
     from scarpette.screening.facts import CHILD_FIELDS, FACTS
@@ -125,7 +129,8 @@ def fact_value(name: str, value) -> str:
     spec = _spec(name)
     kind = spec.kind if spec is not None else ""
     if kind == "enum" or name in FACT_VALUE_LABELS:
-        return str(FACT_VALUE_LABELS.get(name, {}).get(value, value))
+        # An unknown stored value (an old row) still reads as words, not as a code.
+        return str(FACT_VALUE_LABELS.get(name, {}).get(value, str(value).replace("_", " ")))
     if kind == "measures":
         return ", ".join(measure_name(v) for v in value) or "—"
     if kind == "children":
@@ -146,9 +151,11 @@ def fact_value(name: str, value) -> str:
             day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
         except ValueError:
             return str(value)
-        return date_format(day, "j F Y")
+        return date_format(day, "j F Y").lower()  # Italian months are lower-case
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if name in MONEY_FACTS and isinstance(value, (int, float)):
+        return f"{number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
     if isinstance(value, (int, float)):
         return number_format(value, decimal_pos=None if isinstance(value, int) else 2)
     return str(value)
