@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.utils import translation
 
 from scarpette.screening.catalogue import RULES_VERSION
