@@ -139,21 +139,27 @@ def case_detail(request, public_id):
 def case_reveal(request, public_id):
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     identity = services.case_reveal_identity(actor=request.user, case=case)
-    return render(
-        request, "cases/case_detail.html", _detail_context(request, case, revealed=identity)
+    context = _detail_context(
+        request, case, revealed=identity, revealed_channels=_channel_words(identity)
     )
+    return render(request, "cases/case_detail.html", context)
+
+
+def _channel_words(identity) -> str:
+    """Her safe channels in words ("Solo tramite il centro"), never their stored codes."""
+    if identity is None:
+        return ""
+    channels = dict(CaseIdentity.Channel.choices)
+    return ", ".join(str(channels[c]) for c in identity.safe_channel_list if c in channels)
 
 
 def _identity_values(identity) -> list[tuple[str, str]]:
     """The stored identity in words, field by field (shown next to the form on a conflict)."""
-    channels = dict(CaseIdentity.Channel.choices)
     rows = []
     for field in services.IDENTITY_FIELDS:
         label = IdentityForm.base_fields[field].label
-        if field == "safe_channels":
-            value = ", ".join(str(channels.get(c, "")) for c in identity.safe_channel_list)
-        else:
-            value = getattr(identity, field)
+        channels = field == "safe_channels"
+        value = _channel_words(identity) if channels else getattr(identity, field)
         rows.append((label, value or "—"))
     return rows
 

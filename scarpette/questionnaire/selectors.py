@@ -14,7 +14,7 @@ from scarpette.cases.models import Case
 from scarpette.questionnaire import xlsform
 from scarpette.questionnaire.models import CaseNeed, FormVersion, QuestionnaireSession, ScreeningRun
 from scarpette.screening.catalogue import CATALOGUE
-from scarpette.screening.vocabulary import RESULT_ORDER
+from scarpette.screening.vocabulary import RESULT_ORDER, fact_label
 
 
 def session_get_for_user(*, user, public_id) -> QuestionnaireSession:
@@ -95,7 +95,7 @@ def results_for_display(*, run: ScreeningRun, definition, runner) -> list[Measur
         missing = []
         for fact in result["missing"]:
             question = definition.fact_questions.get(fact)
-            label = definition.question(question).label("it") if question else fact
+            label = definition.question(question).label("it") if question else fact_label(fact)
             missing.append((fact, label, runner.page_of_question(question) if question else None))
         rows.append(
             MeasureRow(

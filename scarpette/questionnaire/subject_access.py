@@ -5,7 +5,7 @@ from __future__ import annotations
 from scarpette.cases.subject_access import choice_label, when
 from scarpette.questionnaire.models import CaseNeed, QuestionnaireSession, ScreeningRun
 from scarpette.screening.catalogue import measure_name
-from scarpette.screening.vocabulary import need_labels
+from scarpette.screening.vocabulary import need_labels, rules_version_words
 from scarpette.screening.vocabulary import status_label as screening_status
 
 
@@ -46,7 +46,7 @@ def questionnaire_subject_access(*, case) -> dict:
     screenings = [
         {
             "date": when(run.as_of),
-            "rules_version": run.rules_version,
+            "rules": rules_version_words(run.rules_version),  # in words, never the hash
             "results": [
                 {
                     "measure": measure_name(r.get("measure", "")),

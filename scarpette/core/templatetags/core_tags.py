@@ -13,11 +13,18 @@ def lookup(mapping, key):
 
 
 @register.filter
-def duration_hours(delta) -> str:
-    """A timedelta as hours with one decimal (response times)."""
+def duration_words(delta) -> str:
+    """A response time in words: "meno di un'ora", "1 ora", "2,5 ore" (never "0,0 ore")."""
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext, ngettext
+
     if delta is None:
         return ""
-    return f"{delta.total_seconds() / 3600:.1f}".replace(".", ",")
+    hours = round(delta.total_seconds() / 3600, 1)
+    if hours < 1:
+        return gettext("meno di un'ora")
+    shown = number_format(hours, decimal_pos=0 if hours.is_integer() else 1)
+    return ngettext("%(hours)s ora", "%(hours)s ore", 1 if hours == 1 else 2) % {"hours": shown}
 
 
 @register.filter

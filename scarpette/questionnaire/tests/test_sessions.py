@@ -14,7 +14,12 @@ from scarpette.audit.models import AuditEvent
 from scarpette.cases.services import case_open
 from scarpette.core.testing import keyed
 from scarpette.questionnaire.models import CaseNeed, QuestionnaireSession, ScreeningRun
-from scarpette.questionnaire.services import session_complete, session_start
+from scarpette.questionnaire.services import (
+    definition_of,
+    form_current,
+    session_complete,
+    session_start,
+)
 from scarpette.screening.catalogue import load_catalogue
 
 # The answers of a woman with Italian citizenship, a known ISEE of 9,000 euro, who needs money
@@ -193,7 +198,9 @@ def test_it_walks_every_page_to_the_result(operator, case_a, personas):
     assert "Possibile diritto" in content
     assert "Da verificare" in content
     assert "Non spetta" in content
-    assert f"regole versione {run.rules_version}" in content
+    # The rules in words; their hash only in a data attribute, never as text.
+    assert "con le regole in vigore (versione " in content
+    assert f'data-rules-version="{run.rules_version}"' in content
 
 
 def test_it_stores_answers_and_facts_encrypted_at_rest(operator, case_a):
@@ -366,7 +373,11 @@ def test_dont_know_leaves_isee_unknown_and_offers_the_question_again(operator, c
     ).group(1)
     assert "Da verificare" in article
     forms = re.findall(r"<form .*?</form>", article, re.S)
-    isee_forms = [f for f in forms if re.search(r"\bisee\b", f)]
+    # Named by its question, never by the fact id.
+    definition = definition_of(form_current())
+    label = html.escape(definition.question(definition.fact_questions["isee"]).label("it"))
+    isee_forms = [f for f in forms if label in f]
+    assert not any(re.search(r"\bisee\b", f) for f in forms)
     assert len(isee_forms) == 1, forms
     assert '<input type="hidden" name="correct_page" value="3">' in isee_forms[0]
     assert "vai alla domanda" in isee_forms[0]

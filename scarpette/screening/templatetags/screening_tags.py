@@ -25,3 +25,27 @@ def measure_names(values) -> str:
     from scarpette.screening.catalogue import measure_name
 
     return ", ".join(measure_name(v) for v in values or [])
+
+
+@register.filter
+def fact_label(name: str) -> str:
+    """A fact id of the contract in words."""
+    return vocabulary.fact_label(name)
+
+
+@register.filter
+def fact_labels(names) -> str:
+    """Fact ids in words, comma-separated (the missing facts of a result)."""
+    return vocabulary.fact_labels(names)
+
+
+@register.filter
+def fact_value(value, name: str) -> str:
+    """`{{ value|fact_value:name }}`: a fact's value in words."""
+    return vocabulary.fact_value(name, value)
+
+
+@register.filter
+def rules_version_words(version: str) -> str:
+    """A stored rules version in words ("in vigore (versione 1.1.0)"), never its hash."""
+    return vocabulary.rules_version_words(version)
