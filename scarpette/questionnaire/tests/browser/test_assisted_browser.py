@@ -44,7 +44,7 @@ def test_assisted_questionnaire_in_italian(page, personas, axe_check):
                 option.check()
         if page.locator("input[name=isee]").count():
             page.fill("input[name=isee]", "9.500,00")
-        submit(page, "button[name=action][value=next]")
+        submit(page, ".actions button[name=action][value=next]")
     assert "/risultato/" in page.url
     assert page.get_by_text("È un orientamento, non una decisione").count() == 1
     page.screenshot(path=str(save_artifact("result-it.png")), full_page=True)
@@ -70,3 +70,33 @@ def test_tablet_code_and_form_versions_pages(page, personas, axe_check):
     sign_in(page, personas.admin)
     page.goto("/amministrazione/questionario/")
     axe_check(page, "questionnaire-versions")
+
+
+def test_enter_in_a_field_moves_forward_never_back(page, personas):
+    case = case_open(actor=personas.operator_a)
+    sign_in(page, personas.operator_a)
+    page.goto(f"/percorsi/{case.public_id}/questionario/")
+    page.check("input[name=mode][value=assisted]")
+    submit(page, "main button[type=submit]")
+    answers = {"citizenship": "IT", "has_isee": "yes", "isee_known": "yes"}
+    for _ in range(20):  # forward, as the first test does, until the page asking her ISEE
+        field = page.locator("input[name=isee]")
+        progress = int(page.locator("progress").get_attribute("value"))
+        if field.count():
+            break
+        for name, value in answers.items():
+            option = page.locator(f"input[name={name}][value={value}]")
+            if option.count() and not option.is_checked():
+                option.check()
+        submit(page, ".actions button[name=action][value=next]")
+    else:
+        pytest.fail("the ISEE question never came")
+    assert page.locator(".actions button[value=back]").count() == 1
+    # "Indietro" is the first visible button, yet Enter in the field sends "Avanti".
+    field.fill("9.500,00")
+    with page.expect_request(lambda request: request.method == "POST") as sent:
+        field.press("Enter")
+    body = sent.value.post_data
+    assert "action=next" in body and "action=back" not in body
+    page.wait_for_load_state()
+    assert int(page.locator("progress").get_attribute("value")) >= progress  # never back

@@ -86,7 +86,7 @@ def test_arabic_self_completion_with_unknown_isee(tablet, page, personas, axe_ch
     for _ in range(30):
         answer_page(tablet, answers)
         before = tablet.locator("input[name=page]").get_attribute("value")
-        submit(tablet, "button[name=action][value=next]")
+        submit(tablet, ".actions button[name=action][value=next]")
         if tablet.locator("#handback-code").count():
             break
         if not tablet.locator("input[name=page]").count():
@@ -163,7 +163,7 @@ def test_quick_exit_leaves_no_questionnaire_page_behind(tablet, personas):
     session = session_start(actor=personas.operator_a, case=case, mode="self", language="it")
     code = tablet_code_issue(actor=personas.operator_a, session=session)
     claim(tablet, code, "ar")
-    submit(tablet, "button[name=action][value=next]")
+    submit(tablet, ".actions button[name=action][value=next]")
     tablet.keyboard.press("Escape")
     tablet.keyboard.press("Escape")
     tablet.wait_for_url(lambda url: "/t/" not in url)

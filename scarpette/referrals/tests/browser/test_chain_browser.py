@@ -47,7 +47,7 @@ def test_the_whole_chain(page, personas, axe_check):
             option = page.locator(f"input[name={name}][value={value}]")
             if option.count() and not option.is_checked():
                 option.check()
-        submit(page, "button[name=action][value=next]")
+        submit(page, ".actions button[name=action][value=next]")
     assert "/risultato/" in page.url
     sign_out(page)
 
