@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -125,6 +126,38 @@ def form_version_get(*, user, public_id) -> FormVersion:
     if version is None:
         raise Http404
     return version
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A version as the administrators' list shows it: its state in words, with the date the
+    next published version replaced it (a replaced version no longer reads "Pubblicata")."""
+
+    version: FormVersion
+    is_current: bool
+    replaced_at: object | None  # datetime
+
+
+def form_version_rows(*, user) -> list[VersionRow]:
+    versions = list(form_versions(user=user))
+    published = sorted(
+        (v for v in versions if v.status == FormVersion.Status.PUBLISHED and v.published_at),
+        key=lambda v: (v.published_at, v.pk),
+    )
+    replaced = {older.pk: newer.published_at for older, newer in itertools.pairwise(published)}
+    current = published[-1].pk if published else None
+    return [VersionRow(v, v.pk == current, replaced.get(v.pk)) for v in versions]
+
+
+def form_version_previous(version: FormVersion) -> FormVersion | None:
+    """The version to compare with by default: the one in use before it was published (for a
+    draft, the one in use now)."""
+    published = FormVersion.objects.filter(status=FormVersion.Status.PUBLISHED).exclude(
+        pk=version.pk
+    )
+    if version.published_at is not None:
+        published = published.filter(published_at__lt=version.published_at)
+    return published.order_by("-published_at", "-id").first()
 
 
 def form_version_workbook(version: FormVersion) -> bytes:

@@ -26,6 +26,16 @@ urlpatterns = [
         views.form_version_publish,
         name="form_version_publish",
     ),
+    path(
+        "amministrazione/questionario/<uuid:public_id>/anteprima/",
+        views.form_version_preview,
+        name="form_version_preview",
+    ),
+    path(
+        "amministrazione/questionario/<uuid:public_id>/differenze/",
+        views.form_version_diff,
+        name="form_version_diff",
+    ),
     # The woman on the centre tablet: one address, no login, no history
     path("t/", views.tablet, name="tablet"),
     path("t/pausa/", views.tablet_pause, name="tablet_pause"),

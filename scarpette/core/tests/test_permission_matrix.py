@@ -133,6 +133,8 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "questionnaire:handback": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "questionnaire:form_versions": ("get", None, only({"admin"}, 200, 403)),
     "questionnaire:form_version_download": ("get", "form_version", only({"admin"}, 200, 403)),
+    "questionnaire:form_version_preview": ("get", "form_version", only({"admin"}, 200, 403)),
+    "questionnaire:form_version_diff": ("get", "form_version", only({"admin"}, 200, 403)),
     "questionnaire:form_version_publish": ("post", "form_version", only({"admin"}, 302, 403)),
     # The tablet is public by design: it holds no staff login and shows only the code prompt.
     "questionnaire:tablet": ("get", None, answers(200, anonymous=200)),
@@ -378,6 +380,8 @@ POSTS: dict[str, dict[str, int]] = {
     "questionnaire:form_versions": only({"admin"}, 200, 403),
     # Permission first: the refused roles learn nothing about which methods exist.
     "questionnaire:form_version_download": only({"admin"}, 405, 403),
+    "questionnaire:form_version_preview": only({"admin"}, 405, 403),
+    "questionnaire:form_version_diff": only({"admin"}, 405, 403),
     "questionnaire:tablet": answers(200, anonymous=200),
     "referrals:case_inps": answers(405),
     "referrals:case_consultations": percorso(200),

@@ -73,7 +73,7 @@ def test_it_lists_the_repository_version_as_current(admin):
     assert response.status_code == 200
     content = text_of(response)
     assert f"Versione in uso per i nuovi questionari: {REPOSITORY_VERSION}." in content
-    assert f'<th scope="row">{REPOSITORY_VERSION}</th><td>Pubblicata</td>' in content
+    assert f'<th scope="row">{REPOSITORY_VERSION}</th><td>Pubblicata, in uso</td>' in content
     version = FormVersion.objects.get()
     assert version.version == REPOSITORY_VERSION
     assert version.status == "published"
@@ -248,9 +248,7 @@ def test_a_missing_arabic_label_is_reported_with_its_row_and_nothing_is_stored(a
     content = text_of(response)
     assert "Il file non è valido:" in content
     errors = re.findall(r"<li>(.*?)</li>", content.split("Il file non è valido:", 1)[1])
-    expected = (
-        f"foglio survey, riga {index + 2} (age): manca la traduzione «label» in العربية (ar)."
-    )
+    expected = f"foglio survey, riga {index + 2} (age), colonna G «label::العربية (ar)»: manca la traduzione «label» in العربية (ar)."
     assert expected in errors
     assert not FormVersion.objects.filter(version="2099.2").exists()
     assert not AuditEvent.objects.filter(action="questionnaire.form.uploaded").exists()

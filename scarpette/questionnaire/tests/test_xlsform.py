@@ -104,7 +104,7 @@ def test_removed_translation_names_row_and_language(rows):
     rows.survey[index]["label::Español (es)"] = ""
     errors = validate(_roundtrip(rows))
     assert errors == [
-        f"foglio survey, riga {index + 2} (isee): manca la traduzione «label» in Español (es)."
+        f"foglio survey, riga {index + 2} (isee), colonna F «label::Español (es)»: manca la traduzione «label» in Español (es)."
     ]
 
 
@@ -280,7 +280,8 @@ def test_blank_rows_in_an_upload_keep_the_operator_row_numbers(rows):
     errors = validate(uploaded)
     row = index + 4
     assert (
-        f"foglio survey, riga {row} (permit): manca la traduzione «label» in Română (ro)." in errors
+        f"foglio survey, riga {row} (permit), colonna I «label::Română (ro)»: manca la traduzione «label» in Română (ro)."
+        in errors
     )
     assert any(e.startswith("pyxform:") and f"[row : {row}]" in e for e in errors)
 

@@ -11,7 +11,9 @@ from scarpette.questionnaire.views.assisted import (
     session_tablet_code,
 )
 from scarpette.questionnaire.views.form_versions import (
+    form_version_diff,
     form_version_download,
+    form_version_preview,
     form_version_publish,
     form_versions,
 )
@@ -20,7 +22,9 @@ from scarpette.questionnaire.views.tablet import TABLET_KEY, tablet, tablet_exit
 
 __all__ = [
     "TABLET_KEY",
+    "form_version_diff",
     "form_version_download",
+    "form_version_preview",
     "form_version_publish",
     "form_versions",
     "handback",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -17,7 +19,7 @@ from scarpette.core.idempotency import (
     AlreadySubmitted,
     key_from_request,
 )
-from scarpette.questionnaire import selectors, services
+from scarpette.questionnaire import selectors, services, xlsform
 from scarpette.questionnaire.forms import UploadForm
 
 # --- Administrators: form versions --------------------------------------------------------------
@@ -50,7 +52,7 @@ def form_versions(request):
         request,
         "questionnaire/form_versions.html",
         {
-            "versions": selectors.form_versions(user=request.user),
+            "versions": selectors.form_version_rows(user=request.user),
             "current": current,
             "form": form,
             "errors": errors,
@@ -84,3 +86,113 @@ def form_version_publish(request, public_id):
     else:
         messages.success(request, _("Versione %(version)s pubblicata.") % {"version": version})
     return redirect("questionnaire:form_versions")
+
+
+# --- Preview and differences: reads only (no session, nothing written) -------------------------
+
+
+def _preview_item(question, definition, language: str, key: str) -> dict:
+    choices = [
+        {"it": choice.label("it"), "text": choice.label(language)}
+        for choice in definition.choices_for(question)
+    ]
+    return {
+        "key": key,  # the control's id: never the question's internal name
+        "type": question.type,
+        "label": question.label(language),
+        "label_it": question.label("it"),
+        "hint": question.hint(language),
+        "choices": choices,
+        "required": question.required,
+        "condition": xlsform.condition_words(question.relevant, definition)
+        if question.relevant.strip()
+        else "",
+    }
+
+
+def _preview_pages(definition, language: str) -> list[dict]:
+    pages = []
+    keys = itertools.count(1)
+    for number, section in enumerate(definition.sections, start=1):
+        blocks = []
+        for item in section.items:
+            if isinstance(item, xlsform.Section):
+                questions = [
+                    _preview_item(q, definition, language, f"q{next(keys)}")
+                    for q in item.all_questions()
+                    if q.type != "calculate"
+                ]
+                blocks.append(
+                    {
+                        "repeat": True,
+                        "label": item.label(language),
+                        "label_it": item.label("it"),
+                        "questions": questions,
+                    }
+                )
+            elif item.type != "calculate":
+                blocks.append(
+                    {"repeat": False, **_preview_item(item, definition, language, f"q{next(keys)}")}
+                )
+        pages.append(
+            {
+                "number": number,
+                "label": section.label(language),
+                "label_it": section.label("it"),
+                "condition": xlsform.condition_words(section.relevant, definition)
+                if section.relevant.strip()
+                else "",
+                "blocks": blocks,
+            }
+        )
+    return pages
+
+
+@permission_required(Perm.QUESTIONNAIRE_MANAGE)
+@require_http_methods(["GET"])
+def form_version_preview(request, public_id):
+    """Every page of a version, read-only, in the language asked (`?lingua=`): what she would
+    see, before publishing. No session is created and nothing is written."""
+    version = selectors.form_version_get(user=request.user, public_id=public_id)
+    definition = services.definition_of(version)
+    codes = definition.language_codes
+    code = request.GET.get("lingua") or definition.default_language
+    if code not in codes:
+        code = "it" if "it" in codes else codes[0]
+    return render(
+        request,
+        "questionnaire/form_version_preview.html",
+        {
+            "version": version,
+            "definition": definition,
+            "language": definition.language(code),
+            "title": definition.title.get(code) or definition.title.get("it", ""),
+            "pages": _preview_pages(definition, code),
+        },
+    )
+
+
+@permission_required(Perm.QUESTIONNAIRE_MANAGE)
+@require_http_methods(["GET"])
+def form_version_diff(request, public_id):
+    """What changed between this version and another (`?rispetto=`; by default the one in use
+    before it), in words."""
+    version = selectors.form_version_get(user=request.user, public_id=public_id)
+    others = [v for v in selectors.form_versions(user=request.user) if v.pk != version.pk]
+    other = None
+    wanted = request.GET.get("rispetto", "")
+    if wanted:
+        other = next((v for v in others if str(v.public_id) == wanted), None)
+    if other is None:
+        other = selectors.form_version_previous(version)
+    difference = None
+    if other is not None:
+        older, newer = (
+            (other, version) if other.created_at <= version.created_at else (version, other)
+        )
+        difference = xlsform.form_diff(services.definition_of(older), services.definition_of(newer))
+    return render(
+        request,
+        "questionnaire/form_version_diff.html",
+        {"version": version, "other": other, "others": others, "diff": difference},
+    )

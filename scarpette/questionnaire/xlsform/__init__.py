@@ -28,7 +28,8 @@ One concern per module, in reading order:
 - `validation`: `validate` and `check_expression`, our own checks;
 - `pyxform_check`: the conversion by pyxform, whose errors and warnings count too;
 - `definition`: the parsed form (`FormDefinition`, `Section`, `Question`, `Choice`, `Language`);
-- `parsing`: `parse`, `parse_cached` and `load_definition`.
+- `parsing`: `parse`, `parse_cached` and `load_definition`;
+- `diff`: `form_diff`, what changed between two versions, in words.
 
 Import from the package (`from scarpette.questionnaire.xlsform import parse`), not its modules.
 """
@@ -36,6 +37,8 @@ Import from the package (`from scarpette.questionnaire.xlsform import parse`), n
 from __future__ import annotations
 
 from .definition import Choice, FormDefinition, Language, Question, Section
+from .diff import FormDiff, ItemChange, condition_words
+from .diff import diff as form_diff
 from .parsing import load_definition, parse, parse_cached
 from .rows import DEFINITION_DIR, FormRows, load_rows, save_rows
 from .validation import check_expression, validate
@@ -78,12 +81,16 @@ __all__ = [
     "VALUE_TYPES",
     "Choice",
     "FormDefinition",
+    "FormDiff",
     "FormError",
     "FormRows",
+    "ItemChange",
     "Language",
     "Question",
     "Section",
     "check_expression",
+    "condition_words",
+    "form_diff",
     "load_definition",
     "load_rows",
     "parse",

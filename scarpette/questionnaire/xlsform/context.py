@@ -47,6 +47,23 @@ def row_ref(rows: FormRows, sheet: str, index: int, row: Mapping[str, str]) -> s
     return f"{where} ({name})" if name else where
 
 
+def column_letter(position: int) -> str:
+    """1 -> "A", 27 -> "AA": the spreadsheet's name of a column."""
+    letters = ""
+    while position > 0:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def column_ref(rows: FormRows, sheet: str, column: str) -> str:
+    """How errors point at a column: its letter in the sheet (header order) and its header."""
+    columns = rows.columns(sheet)
+    if column in columns:
+        return f"colonna {column_letter(columns.index(column) + 1)} «{column}»"
+    return f"colonna «{column}» (da aggiungere)"
+
+
 @dataclass(frozen=True)
 class FormContext:
     """What every check needs to know about the rows, computed once."""

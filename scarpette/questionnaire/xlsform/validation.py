@@ -17,6 +17,7 @@ from .context import (
     FALSE_VALUES,
     TRUE_VALUES,
     FormContext,
+    column_ref,
     form_context,
     gate_of,
     is_true,
@@ -34,6 +35,7 @@ from .vocabulary import (
     NEEDS_FROM_CHOICES,
     NO_BENEFITS,
     QUESTION_TYPES,
+    SENSITIVE_FRAGMENTS,
     STRUCTURE_TYPES,
     TRANSLATABLE,
     UNKNOWN_ANSWERS,
@@ -66,6 +68,7 @@ def validate(rows: FormRows) -> list[str]:
     errors += _check_structure(rows, context)
     errors += _check_choices(rows)
     errors += _check_translations(rows, context)
+    errors += _check_sensitive_words(rows, context)
     errors += _check_facts(rows, context)
     errors += _check_needs_and_contact(rows, context)
     errors += _check_answers_and_gates(rows, context)
@@ -239,9 +242,46 @@ def _check_translations(rows: FormRows, context: FormContext) -> list[str]:
                     continue
                 for code in languages:
                     if not texts[code]:
+                        column = column_ref(rows, sheet, f"{base}::{context.languages[code]}")
                         errors.append(
-                            f"{ref}: manca la traduzione «{base}» in {context.languages[code]}."
+                            f"{ref}, {column}: manca la traduzione «{base}» in "
+                            f"{context.languages[code]}."
                         )
+    return errors
+
+
+def sensitive_fragment(text: str) -> str | None:
+    """The first fragment of SENSITIVE_FRAGMENTS found in `text` (case-insensitive), if any."""
+    folded = text.casefold()
+    return next((fragment for fragment in SENSITIVE_FRAGMENTS if fragment in folded), None)
+
+
+def _check_sensitive_words(rows: FormRows, context: FormContext) -> list[str]:
+    """No text she may see names violence, in any language: the form is read on a tablet in a
+    waiting room, or over her shoulder (security.md)."""
+    errors = []
+    visible = {
+        "survey": [c for c in rows.columns("survey") if language_code(c)[0] in TRANSLATABLE],
+        "choices": [c for c in rows.columns("choices") if language_code(c)[0] in TRANSLATABLE],
+        "languages": ["title"],
+        "settings": ["form_title"],
+    }
+    for sheet, columns in visible.items():
+        for index, row in enumerate(rows.sheet(sheet)):
+            for column in columns:
+                fragment = sensitive_fragment(row.get(column) or "")
+                if fragment is None:
+                    continue
+                ref = (
+                    row_ref(rows, sheet, index, row)
+                    if sheet in ("survey", "choices")
+                    else f"foglio {sheet}, riga {rows.line(sheet, index)}"
+                )
+                errors.append(
+                    f"{ref}, {column_ref(rows, sheet, column)}: il testo contiene «{fragment}», "
+                    "una parola che lei o chi le sta accanto non deve leggere: riformularlo in "
+                    "modo neutro."
+                )
     return errors
 
 

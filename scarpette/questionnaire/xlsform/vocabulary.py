@@ -35,6 +35,24 @@ CONTACT_KINDS: dict[str, str] = {"channels": "select_multiple", "times": "text"}
 
 # Columns whose text is shown to people, hence must exist in every language.
 TRANSLATABLE: tuple[str, ...] = ("label", "hint", "constraint_message", "required_message")
+# Words a woman, or someone looking over her shoulder, must never read on a page of the form:
+# case-insensitive fragments, in every language of the form (security.md). `validate` refuses an
+# upload whose visible text (labels, hints, messages, choice labels, titles) holds one.
+SENSITIVE_FRAGMENTS: tuple[str, ...] = (
+    "violen",  # violenza, violence, violencia, violență and their forms
+    "abus",  # abuso, abuse, abus, abusos
+    "abuz",  # Romanian abuz
+    "maltratt",
+    "maltrait",
+    "maltrat",  # maltrato, maltratare
+    "stalking",
+    "عنف",
+    "إساءة",
+    "暴力",
+    "虐待",
+    "насильств",
+    "насилля",
+)
 EXPRESSION_COLUMNS: tuple[str, ...] = ("relevant", "constraint", "calculation", "repeat_count")
 
 QUESTION_TYPES = frozenset(
