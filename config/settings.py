@@ -188,6 +188,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "scarpette.accounts.context_processors.platform",
+                "scarpette.core.context_processors.navigation",
             ],
         },
     },

@@ -60,7 +60,7 @@ class BootstrapItaliaFinder(BaseFinder):
         if name in FILES:
             match = self.storage.path(name)
             return [match] if find_all else match
-        return [] if find_all else None
+        return []
 
     def list(self, ignore_patterns):
         for name in FILES:
