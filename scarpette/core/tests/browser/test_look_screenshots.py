@@ -93,7 +93,7 @@ def test_the_tablet_in_arabic_right_to_left(chromium, live_server, personas, axe
         tablet.wait_for_selector("button[value=ar]")
         shoot(tablet, axe_check, "tablet-lingua", {"tablet": SIZES["tablet"]})
         tablet.click("button[value=ar]")
-        tablet.wait_for_function("document.documentElement.dir === 'rtl'")
+        tablet.wait_for_function("() => document.documentElement.dir === 'rtl'")
         assert tablet.locator("html").get_attribute("lang") == "ar"
         # Right to left for real: the text starts at the right edge, the quick exit sits on
         # the left (the side a right-to-left reader meets last).
