@@ -188,6 +188,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "scarpette.accounts.context_processors.platform",
+                "scarpette.core.context_processors.navigation",
             ],
         },
     },
@@ -299,6 +300,13 @@ LANGUAGE_COOKIE_HTTPONLY = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Bootstrap Italia (design-django-theme, pinned): only the files the pages use, under
+# static/bootstrap-italia/ (scarpette/core/staticfinders.py, docs/decisions/0003).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "scarpette.core.staticfinders.BootstrapItaliaFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

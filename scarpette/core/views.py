@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from allauth.account.views import LogoutView
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
@@ -44,6 +45,22 @@ def health(request):
         logger.warning("health check: database unavailable (%s)", type(exc).__name__)
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def _info_page(template: str):
+    @public("a public service's notice: the same text for everyone, no data, nothing audited")
+    @require_http_methods(["GET", "HEAD"])
+    def view(request):
+        return render(request, template, {"retention_months": settings.RETENTION_MONTHS})
+
+    return view
+
+
+# The footer's pages (AgID's guidelines ask every public service for them). Their text states
+# what the platform does; the owning body completes its own references before going live.
+accessibility = _info_page("core/accessibility.html")
+privacy = _info_page("core/privacy.html")
+legal = _info_page("core/legal.html")
 
 
 class ClearingLogoutView(LogoutView):

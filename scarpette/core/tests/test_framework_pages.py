@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from scarpette.accounts.testing import PASSWORD
 
-LAYOUT = 'class="it-header"'
+LAYOUT = 'class="it-header-wrapper"'
 
 
 def main_text(response) -> str:

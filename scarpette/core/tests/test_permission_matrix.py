@@ -79,6 +79,10 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "core:session_renew": ("post", None, answers(204, anonymous=302)),
     # The load balancer's health check: public, says only "ok".
     "core:health": ("get", None, answers(200, anonymous=200)),
+    # The footer's notices (accessibility, privacy, legal): the same text for everyone.
+    "core:accessibility": ("get", None, answers(200, anonymous=200)),
+    "core:privacy": ("get", None, answers(200, anonymous=200)),
+    "core:legal": ("get", None, answers(200, anonymous=200)),
     # Percorsi: centre A's case; centre B and everyone else get 404, never 403
     "cases:case_list": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:case_open": ("get", None, only(CENTRE_STAFF, 200, 403)),
@@ -352,6 +356,9 @@ REDIRECTS: dict[str, dict[str, To]] = {
 POSTS: dict[str, dict[str, int]] = {
     "core:dashboard": answers(405),
     "core:health": answers(405, anonymous=405),
+    "core:accessibility": answers(405, anonymous=405),
+    "core:privacy": answers(405, anonymous=405),
+    "core:legal": answers(405, anonymous=405),
     "cases:case_list": answers(405),
     "cases:case_open": only(CENTRE_STAFF, 200, 403),
     "cases:centre_access_log": answers(405),

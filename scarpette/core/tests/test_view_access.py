@@ -51,7 +51,10 @@ def test_only_the_expected_views_are_public():
     public_views = sorted(name for name, view in project_views() if view.access.kind == "public")
     assert public_views == [
         "account_logout",
+        "core:accessibility",
         "core:health",
+        "core:legal",
+        "core:privacy",
         "questionnaire:tablet",
         "questionnaire:tablet_exit",
         "questionnaire:tablet_pause",
