@@ -100,3 +100,38 @@ def glance_for_case(case: Case) -> list[tuple[str, str, str]]:
         (measure_name(a.measure), a.get_status_display(), a.status)
         for a in case.applications.order_by("created_at", "id")
     ]
+
+
+# Statuses after which an "apply by" deadline is met (the application is in).
+FILED_STATUSES = (
+    Application.Status.SUBMITTED,
+    Application.Status.DECIDED,
+    Application.Status.PAID,
+)
+
+
+def deadline_unmet():
+    """A deadline not met yet: for "apply by", no application for that measure is filed."""
+    from django.db.models import Exists, OuterRef, Q
+
+    filed = Application.objects.filter(
+        case_id=OuterRef("case_id"), measure=OuterRef("measure"), status__in=FILED_STATUSES
+    )
+    return ~Q(kind=Deadline.Kind.APPLY_BY) | ~Exists(filed)
+
+
+def deadlines_due_for_user(*, user, today: date, horizon_days: int, limit: int) -> list[Deadline]:
+    """Her centre's open percorsi's legal deadlines that are past or within `horizon_days` and not
+    met, soonest (or longest overdue) first. One query on the `deadline_due` index, at most `limit`
+    rows. Permission: case.view through Case.objects.visible_to (else empty)."""
+    from datetime import timedelta
+
+    return list(
+        Deadline.objects.filter(
+            case__in=Case.objects.visible_to(user).filter(status=Case.Status.OPEN),
+            due_on__lte=today + timedelta(days=horizon_days),
+        )
+        .filter(deadline_unmet())
+        .select_related("case")
+        .order_by("due_on", "id")[:limit]
+    )

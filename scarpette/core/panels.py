@@ -76,3 +76,51 @@ def panels_for(request, slot: str, **page: Any) -> list[RenderedPanel]:
         if data is not None:
             shown.append(RenderedPanel(key=panel.key, template=panel.template, data=data))
     return shown
+
+
+# --- The work queue ------------------------------------------------------------------------------
+# What waits for her, oldest first, on the dashboard. Each app contributes its own queues (one
+# DASHBOARD panel rendering `core/panels/queues.html` with `{"queues": [Queue, ...]}`), each read
+# with one bounded, indexed query: the oldest QUEUE_LIMIT rows, and a link to the full list when
+# there are more (the selector fetches QUEUE_LIMIT + 1 rows to know).
+
+QUEUE_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One thing to do: the percorso's code, what it is, how long it has waited (or when it is
+    due, in words), and the one link that acts on it."""
+
+    code: str
+    what: str
+    when: str
+    url: str
+    action: str
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: str
+    rows: list[QueueRow]
+    empty: str  # the empty state: what to do next
+    more_url: str = ""  # the full list, shown when there are more rows than QUEUE_LIMIT
+    more_label: str = ""
+
+
+def queue(
+    *, key: str, title: str, rows, empty: str, more_url: str = "", more_label: str = ""
+) -> Queue:
+    """A queue from at most QUEUE_LIMIT + 1 rows (the extra one only says there are more)."""
+    rows = list(rows)
+    more = len(rows) > QUEUE_LIMIT
+    return Queue(
+        key=key,
+        title=title,
+        rows=rows[:QUEUE_LIMIT],
+        empty=empty,
+        more_url=more_url if more else "",
+        more_label=more_label if more else "",
+    )

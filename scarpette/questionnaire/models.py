@@ -71,7 +71,15 @@ class QuestionnaireSession(PublicIdModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["case", "-created_at"], name="qsession_case_recent")]
+        indexes = [
+            models.Index(fields=["case", "-created_at"], name="qsession_case_recent"),
+            # The centres' work queue: questionnaires and tablet sessions still open.
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(status="in_progress"),
+                name="qsession_in_progress",
+            ),
+        ]
 
     @property
     def answers(self) -> dict:

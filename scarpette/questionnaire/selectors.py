@@ -174,3 +174,18 @@ def changed_runs_for_user(*, user, limit: int = 10) -> list[ScreeningRun]:
         .select_related("case", "session")
         .order_by("-created_at")[:limit]
     )
+
+
+def sessions_in_progress_for_user(*, user, mode: str, limit: int) -> list[QuestionnaireSession]:
+    """Her centre's questionnaires still in progress in one mode (with her, or on the tablet),
+    the one left longest first. One query on the partial index `qsession_in_progress`, at most
+    `limit` rows. Permission: case.view through Case.objects.visible_to (else empty)."""
+    return list(
+        QuestionnaireSession.objects.filter(
+            case__in=Case.objects.visible_to(user),
+            status=QuestionnaireSession.Status.IN_PROGRESS,
+            mode=mode,
+        )
+        .select_related("case")
+        .order_by("updated_at", "id")[:limit]
+    )

@@ -99,6 +99,12 @@ class Transmission(PublicIdModel):
         ]
         indexes = [
             models.Index(fields=["office", "status", "-sent_at"], name="transmission_inbox"),
+            # The centres' work queue: what INPS asked about and still waits for an answer.
+            models.Index(
+                fields=["case"],
+                condition=Q(status="info_requested"),
+                name="transmission_info_requested",
+            ),
         ]
 
     @property
@@ -177,7 +183,11 @@ class Consultation(PublicIdModel):
     class Meta:
         ordering = ["-asked_at", "-id"]
         indexes = [
-            models.Index(fields=["office", "status", "-asked_at"], name="consultation_inbox")
+            models.Index(fields=["office", "status", "-asked_at"], name="consultation_inbox"),
+            # The centres' work queue: answers from INPS still to read.
+            models.Index(
+                fields=["case"], condition=Q(status="answered"), name="consultation_answered"
+            ),
         ]
 
     @property

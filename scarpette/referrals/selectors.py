@@ -82,3 +82,122 @@ def consultation_extract(consultation: Consultation) -> dict:
     run = latest_run(case=consultation.case)
     results = [r for r in (run.results if run else []) if r["measure"] in consultation.measures]
     return {"code": consultation.case.code, "facts": run.facts if run else {}, "results": results}
+
+
+# --- The centre's work queue (dashboard) ----------------------------------------------------------
+
+
+def info_requests_waiting(*, user, limit: int):
+    """Her centre's transmissions on which INPS asked for information, oldest request first.
+
+    One query (the partial index `transmission_info_requested`), at most `limit` rows; each row
+    carries `asked_at`, the time of INPS's latest request. Permission: case.view (else empty).
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from scarpette.referrals.models import TransmissionEvent
+
+    if not has_perm(user, Perm.CASE_VIEW):
+        return []
+    asked = (
+        TransmissionEvent.objects.filter(transmission=OuterRef("pk"), kind="info_requested")
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return list(
+        Transmission.objects.visible_to(user)
+        .filter(status=Transmission.Status.INFO_REQUESTED)
+        .annotate(asked_at=Subquery(asked))
+        .select_related("case")
+        .order_by("asked_at", "id")[:limit]
+    )
+
+
+def consultation_answers_waiting(*, user, limit: int):
+    """Her centre's consultations that INPS has answered and the centre has not yet replied to or
+    closed, oldest answer first. One query, at most `limit` rows (`answered_at` on each)."""
+    from django.db.models import OuterRef, Subquery
+
+    from scarpette.referrals.models import ConsultationMessage
+
+    if not has_perm(user, Perm.CASE_VIEW):
+        return []
+    answered = (
+        ConsultationMessage.objects.filter(consultation=OuterRef("pk"), side="inps")
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return list(
+        Consultation.objects.visible_to(user)
+        .filter(status=Consultation.Status.ANSWERED)
+        .annotate(answered_at=Subquery(answered))
+        .select_related("case")
+        .order_by("answered_at", "id")[:limit]
+    )
+
+
+def results_to_transmit(*, user, limit: int):
+    """The referent's queue: open percorsi whose latest screening has the woman's consent to
+    transmission in force and has not travelled to INPS yet, oldest first. One query.
+    Permission: transmission.send (else empty)."""
+    from django.db.models import Exists, OuterRef
+
+    from scarpette.cases.models import Case, Consent
+    from scarpette.questionnaire.models import ScreeningRun
+
+    if not has_perm(user, Perm.TRANSMISSION_SEND):
+        return []
+    newer = ScreeningRun.objects.filter(
+        case_id=OuterRef("case_id"), created_at__gt=OuterRef("created_at")
+    )
+    consent = Consent.objects.filter(
+        case_id=OuterRef("case_id"), purpose=Consent.Purpose.TRANSMISSION, withdrawn_at=None
+    )
+    sent = Transmission.objects.filter(run_id=OuterRef("pk")).exclude(
+        status=Transmission.Status.WITHDRAWN
+    )
+    return list(
+        ScreeningRun.objects.filter(
+            case__in=Case.objects.visible_to(user).filter(status=Case.Status.OPEN)
+        )
+        .filter(Exists(consent), ~Exists(newer), ~Exists(sent))
+        .select_related("case")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def inbox_overview_for_user(*, user) -> dict:
+    """The INPS specialist's dashboard: per status, how many and how long the oldest has waited;
+    the oldest transmissions still to take in charge; open consultations. Three queries whatever
+    the size of the inbox (aggregates in the database, then the oldest QUEUE_LIMIT + 1 rows)."""
+    from django.db.models import Count, Min
+
+    from scarpette.core.panels import QUEUE_LIMIT
+
+    if not has_perm(user, Perm.INBOX_WORK):
+        return {}
+    rows = (
+        Transmission.objects.visible_to(user)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"), oldest=Min("sent_at"), mine=Count("id", filter=_mine(user)))
+    )
+    by_status = {row["status"]: row for row in rows}
+    to_claim = list(
+        Transmission.objects.visible_to(user)
+        .filter(status=Transmission.Status.SENT)
+        .select_related("case")
+        .order_by("sent_at", "id")[: QUEUE_LIMIT + 1]
+    )
+    consultations = (
+        Consultation.objects.visible_to(user)
+        .filter(status=Consultation.Status.OPEN)
+        .aggregate(n=Count("id"), oldest=Min("asked_at"))
+    )
+    return {"by_status": by_status, "to_claim": to_claim, "consultations": consultations}
+
+
+def _mine(user):
+    from django.db.models import Q
+
+    return Q(assigned_to=user)

@@ -230,7 +230,9 @@ def transmission_claim(
         raise AlreadyDone(_("Hai già preso in carico questa segnalazione."))
     if locked.assigned_to_id is not None:
         raise AlreadyDone(_("Già presa in carico da un'altra persona."))
-    return _inps_step(actor, locked, "assigned", idempotency_key=idempotency_key)
+    # Claiming is taking in charge: a transmission still "sent" becomes "presa in carico".
+    status = Transmission.Status.ACKNOWLEDGED if locked.status == Transmission.Status.SENT else None
+    return _inps_step(actor, locked, "assigned", status=status, idempotency_key=idempotency_key)
 
 
 def office_specialists(actor):

@@ -46,3 +46,11 @@ def idempotency_field():
     from scarpette.core.idempotency import FIELD_NAME, new_key
 
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD_NAME, new_key())
+
+
+@register.filter
+def waiting_since(moment):
+    """How long since `moment`, in words: "meno di un'ora", "5 ore", "3 giorni"."""
+    from scarpette.core.timewords import waiting_since as words
+
+    return words(moment)

@@ -78,3 +78,53 @@ def test_the_query_count_does_not_grow_with_the_data(name, personas, client):
 def test_the_pages_measured_cover_every_role_kind():
     assert len(PAGES) > 20
     assert set(ORDER) <= set(ROLES)
+
+
+def queued_work(personas) -> None:
+    """One more of everything the work queues show, on a fresh percorso of centre A."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scarpette.applications.models import Deadline
+    from scarpette.referrals.models import Consultation, Transmission
+    from scarpette.referrals.services import consultation_reply, transmission_request_info
+
+    case = case_open(actor=personas.operator_a)
+    screened_and_sent(personas, case)
+    transmission = Transmission.objects.get(case=case)
+    transmission_request_info(
+        actor=personas.inps_specialist, transmission=transmission, text="Altro?"
+    )
+    consultation_reply(
+        actor=personas.inps_specialist,
+        consultation=Consultation.objects.get(case=case),
+        text="Risposta.",
+    )
+    Deadline.objects.update_or_create(
+        case=case,
+        measure="naspi",
+        kind="apply_by",
+        defaults={"due_on": timezone.localdate() + timedelta(days=2)},
+    )
+    waiting = case_open(actor=personas.operator_a)
+    session_start(actor=personas.operator_a, case=waiting, mode="assisted", language="it")
+    session_start(actor=personas.operator_a, case=waiting, mode="self", language="it")
+    fresh = case_open(actor=personas.operator_a)
+    screened_and_sent(personas, fresh)
+    session = session_start(actor=personas.operator_a, case=fresh, mode="assisted", language="it")
+    session_complete(actor=personas.operator_a, session=session)  # a result not yet transmitted
+
+
+@pytest.mark.parametrize("role", ["operator_a", "referent_a", "inps_specialist"])
+def test_the_dashboards_work_queues_make_a_constant_number_of_queries(role, personas, client):
+    """Each role's dashboard (work queues, inbox by status) as its queues grow."""
+    queued_work(personas)
+    url = reverse("core:dashboard")
+    client.force_login(personas.all()[role])
+    queries(client, url)
+    few = queries(client, url)
+    for _ in range(3):
+        queued_work(personas)
+    many = queries(client, url)
+    assert many == few, f"dashboard as {role}: {few} queries, then {many} with more rows"
