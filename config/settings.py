@@ -67,6 +67,15 @@ AUDIT_CHECKPOINT_DIR = env_str(
     "AUDIT_CHECKPOINT_DIR", "" if IS_PRODUCTION else str(VAR_DIR / "audit-checkpoints")
 )
 AUDIT_CHECKPOINT_EMAIL = env_str("AUDIT_CHECKPOINT_EMAIL", "")
+# An event id below the last sealed one that has not appeared this long after it was first
+# missed belongs to a rolled-back transaction: the sealer stops waiting for it.
+AUDIT_HOLE_GRACE_SECONDS = env_int("AUDIT_HOLE_GRACE_SECONDS", 3600)
+# Who seals the events a commit appended: "background" (a thread of the process, a moment after
+# the commit, so a request never waits for it) or "commit" (in the committing thread, right
+# after the commit: the test suite, whose transactions other threads cannot see).
+AUDIT_SEAL_MODE = env_choice(
+    "AUDIT_SEAL_MODE", ("background", "commit"), "commit" if IS_TEST else "background"
+)
 
 # --- Hosts and HTTPS ---------------------------------------------------------------------------
 _LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

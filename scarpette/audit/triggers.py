@@ -41,54 +41,69 @@ BEGIN
             RETURN NEW;
         END IF;
     END IF;
-    RAISE EXCEPTION 'audit_auditevent is append-only';
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
 END;
 $$ LANGUAGE plpgsql;
 """  # noqa: S608 (a constant role name, no input)
 
-PG_CREATE = """
-CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
+# The append-only tables: the events and, since the chain is sealed, the seals.
+TABLES = ("audit_auditevent", "audit_auditseal")
+
+
+def pg_create(table: str) -> str:
+    return f"""
+CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
     FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
-CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
     FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
-CREATE TRIGGER audit_auditevent_no_truncate BEFORE TRUNCATE ON audit_auditevent
+CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
 """
 
-PG_DROP = """
-DROP TRIGGER IF EXISTS audit_auditevent_no_update ON audit_auditevent;
-DROP TRIGGER IF EXISTS audit_auditevent_no_delete ON audit_auditevent;
-DROP TRIGGER IF EXISTS audit_auditevent_no_truncate ON audit_auditevent;
+
+def pg_drop(table: str) -> str:
+    return f"""
+DROP TRIGGER IF EXISTS {table}_no_update ON {table};
+DROP TRIGGER IF EXISTS {table}_no_delete ON {table};
+DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};
 """
 
-SQLITE_CREATE = [
-    """CREATE TRIGGER IF NOT EXISTS audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only'); END;""",
-    """CREATE TRIGGER IF NOT EXISTS audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only'); END;""",
-]
 
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS audit_auditevent_no_update",
-    "DROP TRIGGER IF EXISTS audit_auditevent_no_delete",
-]
+def sqlite_create(table: str) -> list[str]:
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table}
+       BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;""",
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
+       BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;""",
+    ]
 
 
-def create(cursor, vendor: str) -> None:
+def sqlite_drop(table: str) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_update",
+        f"DROP TRIGGER IF EXISTS {table}_no_delete",
+    ]
+
+
+def create(cursor, vendor: str, tables: tuple[str, ...] = TABLES) -> None:
     if vendor == "postgresql":
         cursor.execute(PG_FUNCTION)
-        cursor.execute(PG_CREATE)
+        for table in tables:
+            cursor.execute(pg_create(table))
     elif vendor == "sqlite":
-        for statement in SQLITE_CREATE:
-            cursor.execute(statement)
+        for table in tables:
+            for statement in sqlite_create(table):
+                cursor.execute(statement)
 
 
-def drop(cursor, vendor: str) -> None:
+def drop(cursor, vendor: str, tables: tuple[str, ...] = TABLES) -> None:
     if vendor == "postgresql":
-        cursor.execute(PG_DROP)
+        for table in tables:
+            cursor.execute(pg_drop(table))
     elif vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            cursor.execute(statement)
+        for table in tables:
+            for statement in sqlite_drop(table):
+                cursor.execute(statement)
 
 
 @contextmanager

@@ -13,7 +13,6 @@ from scarpette.accounts.models import Membership, Organisation, User
 from scarpette.accounts.permissions import Role
 from scarpette.cases import services as case_services
 from scarpette.cases.models import Case, Consent
-from scarpette.core.locking import single_writer
 from scarpette.questionnaire import services as q_services
 from scarpette.referrals.services import transmission_send
 
@@ -118,10 +117,8 @@ def demo_exists() -> bool:
 def load_demo(*, cases_per_centre: int = 12, seed: int = 2026) -> list[tuple[str, str, str]]:
     """Create the demo world once; return (e-mail, role label, organisation) for each account.
 
-    All or nothing: one transaction, run as the only writer (so the services' lock-order check,
-    which guards concurrent requests, is suspended for it)."""
-    with single_writer():
-        return _load_demo(cases_per_centre=cases_per_centre, seed=seed)
+    All or nothing: one transaction."""
+    return _load_demo(cases_per_centre=cases_per_centre, seed=seed)
 
 
 @transaction.atomic

@@ -5,7 +5,8 @@ from scarpette.audit.checkpoint import CheckpointError, write
 
 class Command(BaseCommand):
     help = (
-        "Write a signed checkpoint of the audit chain (last row and its hash) outside the "
+        "Seal pending events, then write a signed checkpoint of the audit chain (last seal and "
+        "its hash) outside the "
         "database: to AUDIT_CHECKPOINT_DIR and/or by mail to AUDIT_CHECKPOINT_EMAIL. Run it "
         "hourly; audit_verify checks every checkpoint."
     )
@@ -18,4 +19,4 @@ class Command(BaseCommand):
             point, destinations = write(directory=options["dir"])
         except CheckpointError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"checkpoint of row {point.last_id} written: {', '.join(destinations)}")
+        self.stdout.write(f"checkpoint of seal {point.last_id} written: {', '.join(destinations)}")

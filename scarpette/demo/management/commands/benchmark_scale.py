@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from scarpette.accounts.models import Organisation
 from scarpette.accounts.testing import make_user
-from scarpette.audit.models import AuditChainHead, AuditEvent, chain_hash
-from scarpette.audit.services import audit_log
+from scarpette.audit.models import AuditEvent
+from scarpette.audit.sealing import seal_pending
+from scarpette.audit.services import append_events, audit_log
 from scarpette.audit.verify import verify_chain
 from scarpette.cases.models import Case, new_case_code
 
@@ -92,6 +93,7 @@ class Command(BaseCommand):
         per_second = 1000 / (time.perf_counter() - t0)
         out(f"audit_log appends (one transaction each): {per_second:,.0f} events/s")
 
+        seal_pending()
         t0 = time.perf_counter()
         result = verify_chain()
         elapsed = time.perf_counter() - t0
@@ -133,32 +135,25 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _audit(self, orgs, operator, count: int, rng: random.Random) -> None:
-        head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
-        last_id, last_hash = head.last_id, head.last_hash
         now = timezone.now()
         for start in range(0, count, BATCH):
-            rows = []
-            for _ in range(min(BATCH, count - start)):
-                last_id += 1
-                event = AuditEvent(
-                    id=last_id,
-                    at=now,
-                    actor_id=operator.pk,
-                    actor_label=operator.email,
-                    actor_role="operatrice",
-                    action="cases.case.viewed",
-                    outcome="ok",
-                    object_type="cases.case",
-                    object_id=str(last_id),
-                    organisation_id=rng.choice(orgs).pk,
-                    ip="127.0.0.1",
-                    user_agent="bench",
-                    request_id="",
-                    detail={},
-                    prev_hash=last_hash,
-                )
-                event.hash = chain_hash(event.prev_hash, event.canonical())
-                last_hash = event.hash
-                rows.append(event)
-            AuditEvent.objects.bulk_create(rows)
-        AuditChainHead.objects.filter(pk=1).update(last_id=last_id, last_hash=last_hash)
+            append_events(
+                [
+                    AuditEvent(
+                        at=now,
+                        actor_id=operator.pk,
+                        actor_label=operator.email,
+                        actor_role="operatrice",
+                        action="cases.case.viewed",
+                        outcome="ok",
+                        object_type="cases.case",
+                        object_id=str(start + offset),
+                        organisation_id=rng.choice(orgs).pk,
+                        ip="127.0.0.1",
+                        user_agent="bench",
+                        request_id="",
+                        detail={},
+                    )
+                    for offset in range(min(BATCH, count - start))
+                ]
+            )
