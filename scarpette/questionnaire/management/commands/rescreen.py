@@ -10,6 +10,7 @@ import multiprocessing
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from scarpette.audit.sealing import seal_pending
 from scarpette.questionnaire.rescreen import RescreenReport, rescreen_open_cases
 
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             connections.close_all()
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 reports = pool.map(_worker, [(k, workers, batch_size) for k in range(workers)])
+        seal_pending()  # what the workers' sealer threads had not sealed when they ended
         checked = sum(r.checked for r in reports)
         rescreened = sum(r.rescreened for r in reports)
         changed = sum(r.changed for r in reports)
