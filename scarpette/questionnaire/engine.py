@@ -47,6 +47,7 @@ class Field:
     choices: list[Choice] = field(default_factory=list)
     value: Any = ""
     error: str = ""
+    error_lang: str = ""  # the same error in the woman's language (the operator's page shows both)
 
 
 @dataclass
@@ -263,7 +264,21 @@ class FormRunner:
             if key in errors and key in self._raw
             else ("" if isinstance(value, list) else value),
             error=errors.get(key, ""),
+            error_lang=self._error_in_her_language(question, errors.get(key, "")),
         )
+
+    def _error_in_her_language(self, question, message: str) -> str:
+        """An Italian error message (the operator's page) in the woman's language, or ""."""
+        if not message or self.language == "it":
+            return ""
+        if message == question.constraint_messages.get("it"):
+            return question.constraint_messages.get(self.language, "")
+        digits = str(MAX_NUMBER_DIGITS)
+        hers = tablet_texts(self.language)
+        for key, text in tablet_texts("it").items():
+            if message == text.replace("{n}", digits):
+                return hers[key].replace("{n}", digits)
+        return ""
 
     # --- submission --------------------------------------------------------------------------
 

@@ -22,3 +22,17 @@ def _all_texts() -> dict[str, dict[str, str]]:
 def tablet_texts(language: str) -> dict[str, str]:
     texts = _all_texts()
     return {**texts["it"], **texts.get(language, {})}
+
+
+def every_language(languages) -> list[dict]:
+    """Each language of the form with its native name, direction and fixed texts: the tablet's
+    start and language screens speak every language before she has chosen hers."""
+    return [
+        {
+            "code": language.code,
+            "native_name": language.native_name,
+            "direction": language.direction,
+            "texts": tablet_texts(language.code),
+        }
+        for language in languages
+    ]

@@ -163,7 +163,7 @@ def test_a_new_code_replaces_the_old_one(client, personas, self_session, code, t
 # --- claiming a code on the tablet ---------------------------------------------------------------
 
 
-def test_the_tablet_asks_for_the_code(tablet):
+def test_the_tablet_asks_for_the_code(db, tablet):
     response = tablet.get(TABLET)
 
     assert response.status_code == 200

@@ -71,7 +71,7 @@ def session_page(request, public_id):
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     if session.status == QuestionnaireSession.Status.COMPLETED:
         return redirect("questionnaire:session_result", public_id=session.public_id)
-    runner = _runner(session)
+    runner = _runner(session, message_language="it")  # a restored draft's errors, for staff
     index = session.section_index
     if request.method == "GET":
         wanted = page_index(request.GET, "pagina", page_count=runner.page_count)

@@ -18,12 +18,13 @@ def _action(post) -> str:
     return "next"
 
 
-def _runner(session: QuestionnaireSession) -> FormRunner:
+def _runner(session: QuestionnaireSession, *, message_language: str | None = None) -> FormRunner:
     return FormRunner(
         services.definition_of(session.form_version),
         session.answers,
         language=session.language,
         today=timezone.localdate(),
+        message_language=message_language,
     )
 
 

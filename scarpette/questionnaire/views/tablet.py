@@ -16,7 +16,7 @@ from scarpette.questionnaire import services
 from scarpette.questionnaire.actors import TabletActor
 from scarpette.questionnaire.forms import page_index
 from scarpette.questionnaire.models import QuestionnaireSession
-from scarpette.questionnaire.tablet_texts import tablet_texts
+from scarpette.questionnaire.tablet_texts import every_language, tablet_texts
 from scarpette.questionnaire.views.common import _action, _language_info, _runner
 
 # --- The woman on the tablet --------------------------------------------------------------------
@@ -96,7 +96,7 @@ def tablet(request):
         return _tablet_render(
             request,
             "questionnaire/tablet_language.html",
-            {"languages": definition.languages, "session": session},
+            {"languages": every_language(definition.languages), "session": session},
             language=language.code,
             direction=language.direction,
         )
@@ -175,7 +175,11 @@ def _tablet_done(request, session, language):
             actor=TabletActor(session.public_id), session=session, code=request.POST["handback"]
         ):
             _tablet_forget(request)
-            return _tablet_render(request, "questionnaire/tablet_start.html", {"error": ""})
+            return _tablet_render(
+                request,
+                "questionnaire/tablet_start.html",
+                {"error": "", "languages": _start_languages()},
+            )
         error = tablet_texts(language.code)["handback_invalid"]
     return _tablet_render(
         request,
@@ -185,6 +189,11 @@ def _tablet_done(request, session, language):
         language=language.code,
         direction=language.direction,
     )
+
+
+def _start_languages() -> list[dict]:
+    """The languages a woman can choose (the current form's), each in its own words."""
+    return every_language(services.definition_of(services.form_current()).languages)
 
 
 def _tablet_start(request):
@@ -211,7 +220,7 @@ def _tablet_start(request):
     return _tablet_render(
         request,
         "questionnaire/tablet_start.html",
-        {"error": error},
+        {"error": error, "languages": _start_languages()},
         status=400 if error and request.method == "POST" else 200,
     )
 
