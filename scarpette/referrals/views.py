@@ -75,7 +75,7 @@ def transmit(request, case_id):
                 question=form.cleaned_data["question"],
                 idempotency_key=key_from_request(request),
             ),
-            success=_("Trasmesso a INPS."),
+            success=_("Risultati trasmessi a INPS: la sede riceve un avviso."),
         )
     else:
         messages.error(request, _("Scegli una sede INPS."))
@@ -127,7 +127,7 @@ def case_consultations(request, case_id):
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("Domanda inviata."))
+            messages.success(request, _("Domanda inviata a INPS."))
             return redirect("referrals:consultation_detail", public_id=consultation.public_id)
     return render(
         request,
@@ -157,7 +157,12 @@ def consultation_detail(request, public_id):
                     text=form.cleaned_data["text"],
                     idempotency_key=key_from_request(request),
                 )
-                messages.success(request, _("Messaggio inviato."))
+                messages.success(
+                    request,
+                    _("Risposta inviata al centro.")
+                    if has_perm(request.user, Perm.CONSULTATION_ANSWER)
+                    else _("Messaggio inviato a INPS."),
+                )
                 return redirect("referrals:consultation_detail", public_id=public_id)
         except AlreadySubmitted:
             messages.info(request, DUPLICATE_MESSAGE)
@@ -234,12 +239,12 @@ def inbox_detail(request, public_id):
 
 # What happened, in words, per step (instead of a bare "Fatto.").
 STEP_DONE = {
-    "prendi": _lazy("Segnalazione presa in carico da te."),
-    "assegna": _lazy("Segnalazione assegnata."),
+    "prendi": _lazy("Pratica presa in carico e assegnata a te."),
+    "assegna": _lazy("Pratica assegnata alla collega scelta."),
     "ricevuta": _lazy("Ricezione confermata: il centro riceve un avviso."),
     "chiedi": _lazy("Richiesta di informazioni inviata al centro."),
-    "parere": _lazy("Parere registrato."),
-    "chiudi": _lazy("Segnalazione chiusa."),
+    "parere": _lazy("Parere registrato e inviato al centro."),
+    "chiudi": _lazy("Pratica chiusa: il centro riceve un avviso."),
 }
 STEPS = set(STEP_DONE)
 
