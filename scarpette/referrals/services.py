@@ -85,6 +85,14 @@ def payload_for(run: ScreeningRun, question: str) -> dict:
     }
 
 
+def concerned_measures(results: list[dict]) -> list[str]:
+    """The measures a screening concerns: those found possible or still to check."""
+    from scarpette.screening.vocabulary import ResultStatus
+
+    wanted = {ResultStatus.ELIGIBLE, ResultStatus.UNDETERMINED}
+    return [r["measure"] for r in results if r.get("status") in wanted]
+
+
 @transaction.atomic
 def transmission_send(
     *,
@@ -122,11 +130,13 @@ def transmission_send(
         return existing
     try:
         with transaction.atomic():
+            payload = payload_for(run, _clean_text(question, required=False))
             sent = Transmission.objects.create(
                 case=case,
                 office=office,
                 run=run,
-                payload_json=json.dumps(payload_for(run, _clean_text(question, required=False))),
+                payload_json=json.dumps(payload),
+                measures=concerned_measures(payload["results"]),
                 sent_by=actor,
             )
     except IntegrityError:

@@ -106,7 +106,10 @@ def test_claiming_a_new_transmission_acknowledges_it_once_with_one_receipt_mail(
     assert transmission.get_status_display() == "Presa in carico"
     assert transmission.assigned_to == personas.inps_specialist
     events = list(transmission.events.values_list("kind", "actor"))
-    assert events == [("sent", personas.referent_a.pk), ("acknowledged", personas.inps_specialist.pk)]
+    assert events == [
+        ("sent", personas.referent_a.pk),
+        ("acknowledged", personas.inps_specialist.pk),
+    ]
     assert AuditEvent.objects.filter(action="referrals.transmission.acknowledged").count() == 1
     receipts = OutboxMessage.objects.filter(key__contains=":acknowledged:")
     assert list(receipts.values_list("recipient", flat=True)) == [personas.referent_a.email]
