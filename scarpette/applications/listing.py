@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from scarpette.applications.models import Deadline
@@ -50,9 +50,19 @@ def apply_filter(qs, value: str, today):
     """On the deadline the row shows (the soonest not met): "past" when it has passed, "within
     N days" when it falls between today and today + N."""
     if value == PAST:
-        return qs.filter(next_due_on__lt=today)
-    days = 7 if value == WITHIN_7 else 30
-    return qs.filter(next_due_on__gte=today, next_due_on__lte=today + timedelta(days=days))
+        start, end = None, today - timedelta(days=1)
+    else:
+        start, end = today, today + timedelta(days=7 if value == WITHIN_7 else 30)
+    # A necessary condition first, on the `deadline_due` index: PostgreSQL can answer it as one
+    # semi-join over the few deadlines in the window, instead of computing the next deadline of
+    # every percorso of the centre.
+    window = Deadline.objects.filter(case=OuterRef("pk"), due_on__lte=end).filter(deadline_unmet())
+    if start is not None:
+        window = window.filter(due_on__gte=start)
+    qs = qs.filter(Exists(window))
+    if start is None:
+        return qs.filter(next_due_on__lte=end)
+    return qs.filter(next_due_on__gte=start, next_due_on__lte=end)
 
 
 def register() -> None:

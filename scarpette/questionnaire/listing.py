@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from scarpette.cases import listing
@@ -28,9 +28,13 @@ def cell(case, today) -> listing.Cell:
 
 
 def apply_filter(qs, value: str, today):
+    """On the state shown. "Not started" is an anti-join (no session at all); the others first
+    keep the percorsi with a session in that state (a semi-join PostgreSQL answers over the few
+    such sessions), then check that it is the latest."""
+    sessions = QuestionnaireSession.objects.filter(case=OuterRef("pk"))
     if value == NOT_STARTED:
-        return qs.filter(questionnaire_state__isnull=True)
-    return qs.filter(questionnaire_state=value)
+        return qs.filter(~Exists(sessions))
+    return qs.filter(Exists(sessions.filter(status=value)), questionnaire_state=value)
 
 
 def register() -> None:

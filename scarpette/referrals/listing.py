@@ -3,7 +3,7 @@ percorso's latest transmission, with a filter."""
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from scarpette.cases import listing
@@ -25,9 +25,12 @@ def cell(case, today) -> listing.Cell:
 
 
 def apply_filter(qs, value: str, today):
+    """On the state shown: "not transmitted" is an anti-join; a status first keeps the percorsi
+    with a transmission in that status (a semi-join), then checks that it is the latest."""
+    sent = Transmission.objects.filter(case=OuterRef("pk"))
     if value == NOT_SENT:
-        return qs.filter(inps_state__isnull=True)
-    return qs.filter(inps_state=value)
+        return qs.filter(~Exists(sent))
+    return qs.filter(Exists(sent.filter(status=value)), inps_state=value)
 
 
 def register() -> None:
