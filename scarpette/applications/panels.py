@@ -64,6 +64,9 @@ def case_glance(request, *, case):
 
 
 def register() -> None:
+    from scarpette.applications import listing
+
+    listing.register()  # its column of the percorsi list (cases.listing)
     panels.register(
         panels.DASHBOARD,
         key="applications.deadlines",

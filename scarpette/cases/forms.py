@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scarpette.cases import listing
 from scarpette.cases.models import Case, CaseIdentity, Consent
 from scarpette.core.validators import normalise_tax_code, validate_tax_code
 
@@ -34,6 +35,23 @@ class CaseFilterForm(forms.Form):
         label=_("Stato"), required=False, choices=[("", _("Tutti"))] + list(Case.Status.choices)
     )
     mine = forms.BooleanField(label=_("Solo i miei"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The filters the later apps add to the list (cases.listing): questionnaire, INPS, deadline.
+        self.column_filters = []
+        for column in listing.columns():
+            if column.apply_filter is None:
+                continue
+            self.fields[column.key] = forms.ChoiceField(
+                label=column.filter_label,
+                required=False,
+                choices=[("", _("Tutti")), *column.filter_choices],
+            )
+            self.column_filters.append(column.key)
+
+    def filter_fields(self):
+        return [self[name] for name in self.column_filters]
 
     def clean_kind(self):
         return self.cleaned_data["kind"] or self.KIND_CODE

@@ -25,7 +25,14 @@ from scarpette.core.validators import validate_tax_code
 
 
 def case_lookup(
-    *, actor, kind: str, value: str, status: str = "", mine: bool = False
+    *,
+    actor,
+    kind: str,
+    value: str,
+    status: str = "",
+    mine: bool = False,
+    filters: dict[str, str] | None = None,
+    columns: bool = False,
 ) -> QuerySet[Case]:
     """Her centre's percorsi whose identity has exactly this tax code or surname (with the
     list's filters), after auditing the lookup.
@@ -38,7 +45,15 @@ def case_lookup(
         raise ValueError(f"unknown lookup kind {kind!r}")
     if kind == LOOKUP_TAX_CODE:
         validate_tax_code(value)
-    found = case_list_for_user(user=actor, query=value, status=status, mine=mine, kind=kind)
+    found = case_list_for_user(
+        user=actor,
+        query=value,
+        status=status,
+        mine=mine,
+        kind=kind,
+        filters=filters,
+        columns=columns,
+    )
     membership = active_membership(actor)
     audit_log(
         actor=actor,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from scarpette.accounts.models import User
 from scarpette.accounts.permissions import Perm, active_membership, has_perm, roles_with
+from scarpette.cases import listing
 from scarpette.cases.access import get_visible_or_404
 from scarpette.cases.indexes import surname_index, tax_code_index
 from scarpette.cases.models import BreakGlassGrant, Case, Consent
@@ -24,13 +25,24 @@ IDENTITY_LOOKUPS = {
 
 
 def case_list_for_user(
-    *, user, query: str = "", status: str = "", mine: bool = False, kind: str = LOOKUP_CODE
+    *,
+    user,
+    query: str = "",
+    status: str = "",
+    mine: bool = False,
+    kind: str = LOOKUP_CODE,
+    filters: dict[str, str] | None = None,
+    columns: bool = False,
 ) -> QuerySet[Case]:
     """Her centre's percorsi, filtered; lists show codes and statuses only (no identity).
 
     `kind` says what `query` is: part of the percorso's code (the default), or her exact tax code
     or surname, matched through its blind index (never decrypted, never a partial match). A
     lookup by tax code or surname is audited: pages reach it through `cases.lookup.case_lookup`.
+
+    `columns` adds what the later apps show per row (cases.listing: questionnaire, INPS state,
+    next deadline), as subqueries of the list's one query; `filters` are their filters, by key
+    (an unknown value is ignored).
 
     Permission: case.view (otherwise an empty list). Constant query count: the caller paginates
     and the assigned operators are prefetched.
@@ -46,6 +58,8 @@ def case_list_for_user(
         qs = qs.filter(status=status)
     if mine:
         qs = qs.filter(assigned_to=user)
+    if columns or filters:
+        qs = listing.apply_filters(listing.annotate(qs), filters or {}, timezone.localdate())
     return qs.prefetch_related("assigned_to").order_by("-opened_on", "-id")
 
 

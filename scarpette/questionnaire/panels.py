@@ -83,6 +83,9 @@ def centre_work(request):
 
 
 def register() -> None:
+    from scarpette.questionnaire import listing
+
+    listing.register()  # its column of the percorsi list (cases.listing)
     panels.register(
         panels.DASHBOARD,
         key="questionnaire.sessions",

@@ -74,6 +74,9 @@ class Transmission(PublicIdModel):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
     # What travels: code, facts, results, needs and the centre's question. Never her identity.
     payload_json = EncryptedTextField()
+    # The measure ids the screening found possible or to check (a copy of what the payload says,
+    # in clear like Advice.measure and Consultation.measures): the inbox lists and filters them.
+    measures = models.JSONField(default=list, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -134,6 +137,14 @@ class TransmissionEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def title(self) -> str:
+        """The event in words on both sides' timelines. The centre's answer to a request for
+        information is announced as the reply it is (the stored label predates the wording)."""
+        if self.kind == self.Kind.INFO_PROVIDED:
+            return str(_("Risposta del centro ricevuta"))
+        return self.get_kind_display()
 
 
 class Advice(models.Model):

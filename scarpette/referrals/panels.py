@@ -23,7 +23,7 @@ def centre_queue(request):
     if not has_perm(user, Perm.CASE_VIEW):
         return None
     now = timezone.now()
-    list_url = reverse("cases:case_list")
+    list_url = reverse("cases:case_list") + "?inps=info_requested"
     queues = [
         panels.queue(
             key="inps-info",
@@ -143,6 +143,9 @@ def inbox(request):
 
 
 def register() -> None:
+    from scarpette.referrals import listing
+
+    listing.register()  # its column of the percorsi list (cases.listing)
     panels.register(
         panels.DASHBOARD,
         key="referrals.centre_queue",

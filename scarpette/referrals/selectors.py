@@ -3,28 +3,84 @@ only what was transmitted (or asked) to their office, and only what travelled.""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Case as SqlCase
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value, When
 
 from scarpette.accounts.permissions import Perm, has_perm
 from scarpette.cases.access import get_visible_or_404
 from scarpette.questionnaire.selectors import latest_run
-from scarpette.referrals.models import Consultation, Transmission
+from scarpette.referrals.models import (
+    Consultation,
+    ConsultationMessage,
+    Transmission,
+    TransmissionEvent,
+)
 from scarpette.screening.catalogue import CATALOGUE
 
+# The real sequence of a transmission's statuses (sorting "by status" follows it).
+TRANSMISSION_SEQUENCE = ("sent", "acknowledged", "info_requested", "closed", "withdrawn")
+CONSULTATION_SEQUENCE = ("open", "answered", "closed", "withdrawn")
+SORT_OLDEST, SORT_NEWEST, SORT_STATUS = "oldest", "newest", "status"
+ASSIGNED_MINE, ASSIGNED_NONE = "mine", "none"
 
-def inbox_for_user(*, user, status: str = "", mine: bool = False) -> QuerySet[Transmission]:
+
+def _sequence(field: str, values) -> SqlCase:
+    return SqlCase(
+        *(When(**{field: value}, then=Value(i)) for i, value in enumerate(values)),
+        default=Value(len(values)),
+    )
+
+
+def _measure_filter(measure: str) -> Q:
+    """Rows whose `measures` list holds `measure` (a catalogue id, checked by the caller's form).
+    PostgreSQL answers `@>` (jsonb containment); SQLite has no containment, so the quoted id is
+    looked for in the list's text, which for a list of ids is the same question."""
+    if connection.features.supports_json_field_contains:
+        return Q(measures__contains=[measure])
+    return Q(measures__icontains=f'"{measure}"')
+
+
+def inbox_for_user(
+    *,
+    user,
+    status: str = "",
+    mine: bool = False,
+    assigned: str = "",
+    measure: str = "",
+    sort: str = SORT_NEWEST,
+) -> QuerySet[Transmission]:
     """The INPS office's inbox. Permission: inps.inbox_work. Withdrawn transmissions (consent
     revoked) stay listed as bare rows, dates and status only, so INPS knows why one vanished;
-    they cannot be opened."""
+    they cannot be opened.
+
+    Filters: status, assigned to her (`mine`, or `assigned="mine"`) or to nobody
+    (`assigned="none"`), a measure concerned. Sorting: oldest or newest first, or by status in
+    the real sequence (oldest first within each). Each row carries its case (for the code), the
+    assignee, and its latest timeline event (`last_kind`, `last_at`) from one subquery each: the
+    number of queries does not grow with the rows.
+    """
     if not has_perm(user, Perm.INBOX_WORK):
         return Transmission.objects.none()
     qs = (
         Transmission.objects.visible_to(user) | Transmission.objects.withdrawn_for_office(user)
-    ).select_related("assigned_to")
+    ).select_related("assigned_to", "case")
     if status in Transmission.Status.values:
         qs = qs.filter(status=status)
-    if mine:
+    if mine or assigned == ASSIGNED_MINE:
         qs = qs.filter(assigned_to=user)
+    elif assigned == ASSIGNED_NONE:
+        qs = qs.filter(assigned_to__isnull=True)
+    if measure:
+        qs = qs.filter(_measure_filter(measure))
+    latest = TransmissionEvent.objects.filter(transmission=OuterRef("pk")).order_by("-at", "-id")
+    qs = qs.annotate(
+        last_kind=Subquery(latest.values("kind")[:1]), last_at=Subquery(latest.values("at")[:1])
+    )
+    if sort == SORT_OLDEST:
+        return qs.order_by("sent_at", "id")
+    if sort == SORT_STATUS:
+        return qs.order_by(_sequence("status", TRANSMISSION_SEQUENCE), "sent_at", "id")
     return qs.order_by("-sent_at", "-id")
 
 
@@ -67,10 +123,40 @@ def consultation_get_for_user(*, user, public_id) -> Consultation:
     )
 
 
-def consultations_for_user(*, user) -> QuerySet[Consultation]:
-    """The consultations a user's side may list; for INPS withdrawn ones stay as bare rows."""
+def consultations_for_user(
+    *, user, status: str = "", assigned: str = "", measure: str = "", sort: str = SORT_NEWEST
+) -> QuerySet[Consultation]:
+    """The consultations a user's side may list; for INPS withdrawn ones stay as bare rows.
+
+    Consultations have no assignee: the specialist who follows one is the one who last answered
+    it (`answered_by`); `assigned="mine"` keeps those she last answered, `"none"` those nobody at
+    INPS has answered yet. Each row carries its case (code, and its needs prefetched in one
+    query), its latest message (`last_at`, `last_side`) and `answered_by`, one subquery each.
+    Sorting as the inbox.
+    """
     qs = Consultation.objects.visible_to(user) | Consultation.objects.withdrawn_for_office(user)
-    return qs.select_related("asked_by").order_by("-asked_at")
+    if status in Consultation.Status.values:
+        qs = qs.filter(status=status)
+    if measure:
+        qs = qs.filter(_measure_filter(measure))
+    latest = ConsultationMessage.objects.filter(consultation=OuterRef("pk")).order_by("-at", "-id")
+    inps = latest.filter(side=ConsultationMessage.Side.INPS)
+    qs = qs.annotate(
+        last_at=Subquery(latest.values("at")[:1]),
+        last_side=Subquery(latest.values("side")[:1]),
+        answered_by=Subquery(inps.values("author__full_name")[:1]),
+        answered_by_id=Subquery(inps.values("author_id")[:1]),
+    )
+    if assigned == ASSIGNED_MINE:
+        qs = qs.filter(answered_by_id=user.pk)
+    elif assigned == ASSIGNED_NONE:
+        qs = qs.filter(answered_by_id__isnull=True)
+    qs = qs.select_related("asked_by", "case").prefetch_related("case__needs")
+    if sort == SORT_OLDEST:
+        return qs.order_by("asked_at", "id")
+    if sort == SORT_STATUS:
+        return qs.order_by(_sequence("status", CONSULTATION_SEQUENCE), "asked_at", "id")
+    return qs.order_by("-asked_at", "-id")
 
 
 def measure_names() -> dict[str, str]:

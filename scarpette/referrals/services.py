@@ -85,6 +85,14 @@ def payload_for(run: ScreeningRun, question: str) -> dict:
     }
 
 
+def concerned_measures(results: list[dict]) -> list[str]:
+    """The measures a screening concerns: those found possible or still to check."""
+    from scarpette.screening.vocabulary import ResultStatus
+
+    wanted = {ResultStatus.ELIGIBLE, ResultStatus.UNDETERMINED}
+    return [r["measure"] for r in results if r.get("status") in wanted]
+
+
 @transaction.atomic
 def transmission_send(
     *,
@@ -122,11 +130,13 @@ def transmission_send(
         return existing
     try:
         with transaction.atomic():
+            payload = payload_for(run, _clean_text(question, required=False))
             sent = Transmission.objects.create(
                 case=case,
                 office=office,
                 run=run,
-                payload_json=json.dumps(payload_for(run, _clean_text(question, required=False))),
+                payload_json=json.dumps(payload),
+                measures=concerned_measures(payload["results"]),
                 sent_by=actor,
             )
     except IntegrityError:
@@ -222,7 +232,11 @@ def transmission_claim(
 ) -> Transmission:
     """An INPS specialist takes the transmission (assigned to her). Permission: inps.inbox_work.
 
-    Already held (by a colleague or by her): AlreadyDone says by whom, and nothing is written.
+    Claiming a transmission still "sent" is taking it in charge: it runs the acknowledgement
+    itself (`_acknowledge`: status "Presa in carico", the "acknowledged" event in the shared
+    timeline, its audit event and the receipt mail to the centre), assigned to her. Claiming one
+    already acknowledged but unassigned only assigns it. Already held (by a colleague or by her):
+    AlreadyDone says by whom, and nothing is written, nobody is mailed.
     """
     require(actor, Perm.INBOX_WORK)
     locked = _locked_transmission(actor, transmission)
@@ -230,9 +244,9 @@ def transmission_claim(
         raise AlreadyDone(_("Hai già preso in carico questa segnalazione."))
     if locked.assigned_to_id is not None:
         raise AlreadyDone(_("Già presa in carico da un'altra persona."))
-    # Claiming is taking in charge: a transmission still "sent" becomes "presa in carico".
-    status = Transmission.Status.ACKNOWLEDGED if locked.status == Transmission.Status.SENT else None
-    return _inps_step(actor, locked, "assigned", status=status, idempotency_key=idempotency_key)
+    if locked.status == Transmission.Status.SENT:
+        return _acknowledge(actor, locked, idempotency_key=idempotency_key)
+    return _inps_step(actor, locked, "assigned", idempotency_key=idempotency_key)
 
 
 def office_specialists(actor):
@@ -267,6 +281,13 @@ def transmission_acknowledge(
     *, actor, transmission: Transmission, idempotency_key: str | None = None
 ) -> Transmission:
     """INPS confirms receipt, once: a second confirmation writes nothing and mails nobody."""
+    return _acknowledge(actor, transmission, idempotency_key=idempotency_key)
+
+
+def _acknowledge(actor, transmission: Transmission, *, idempotency_key: str | None) -> Transmission:
+    """The one acknowledgement, reached by "Conferma ricezione" and by claiming a new
+    transmission: status "Presa in carico", assigned to the actor if nobody holds it, the
+    "acknowledged" event, its audit event and one receipt mail to the centre's referents."""
     return _inps_step(
         actor,
         transmission,

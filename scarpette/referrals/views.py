@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,17 +24,20 @@ from scarpette.core.idempotency import (
     submit_and_report,
 )
 from scarpette.core.pagination import paginate
+from scarpette.core.timewords import waiting_since
 from scarpette.questionnaire.selectors import latest_run
 from scarpette.referrals import selectors, services
 from scarpette.referrals.forms import (
     AdviceForm,
     AssigneeForm,
+    ConsultationFilterForm,
     ConsultationForm,
     InboxFilterForm,
     TextForm,
     TransmitForm,
 )
-from scarpette.referrals.models import Transmission
+from scarpette.referrals.models import Consultation, Transmission, TransmissionEvent
+from scarpette.screening.vocabulary import Need, need_labels
 
 # --- Centre side ----------------------------------------------------------------------------
 
@@ -75,7 +79,7 @@ def transmit(request, case_id):
                 question=form.cleaned_data["question"],
                 idempotency_key=key_from_request(request),
             ),
-            success=_("Trasmesso a INPS."),
+            success=_("Risultati trasmessi a INPS: la sede riceve un avviso."),
         )
     else:
         messages.error(request, _("Scegli una sede INPS."))
@@ -127,7 +131,7 @@ def case_consultations(request, case_id):
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("Domanda inviata."))
+            messages.success(request, _("Domanda inviata a INPS."))
             return redirect("referrals:consultation_detail", public_id=consultation.public_id)
     return render(
         request,
@@ -157,7 +161,12 @@ def consultation_detail(request, public_id):
                     text=form.cleaned_data["text"],
                     idempotency_key=key_from_request(request),
                 )
-                messages.success(request, _("Messaggio inviato."))
+                messages.success(
+                    request,
+                    _("Risposta inviata al centro.")
+                    if has_perm(request.user, Perm.CONSULTATION_ANSWER)
+                    else _("Messaggio inviato a INPS."),
+                )
                 return redirect("referrals:consultation_detail", public_id=public_id)
         except AlreadySubmitted:
             messages.info(request, DUPLICATE_MESSAGE)
@@ -186,27 +195,64 @@ def consultation_detail(request, public_id):
 # --- INPS side ------------------------------------------------------------------------------------
 
 
+def _list_querystring(form) -> str:
+    """The valid filters of an INPS list, for the pagination links (a page keeps its filters)."""
+    data = getattr(form, "cleaned_data", {})
+    pairs = {name: data.get(name) for name in ("stato", "assegnate", "misura", "ordine")}
+    if data.get("mie"):
+        pairs["assegnate"] = "mine"
+    return urlencode({k: v for k, v in pairs.items() if v})
+
+
+def _needs_words(needs) -> str:
+    """Her needs in words, in the questionnaire's canonical order (the payload keeps them sorted
+    by code)."""
+    order = {value: i for i, value in enumerate(Need.values)}
+    return need_labels(sorted(needs or [], key=lambda n: order.get(n, len(order))))
+
+
+def _measure_words(measures, names) -> str:
+    return ", ".join(names.get(m, m) for m in measures or [])
+
+
+def _inbox_rows(transmissions, names: dict[str, str]) -> list[dict]:
+    """What each row of the inbox says, in words. A withdrawn transmission keeps only its date
+    and status: after the consent was revoked INPS may know that it existed, nothing more."""
+    now = timezone.now()
+    rows = []
+    for t in transmissions:
+        withdrawn = t.status == Transmission.Status.WITHDRAWN
+        open_ = t.status not in (Transmission.Status.CLOSED, Transmission.Status.WITHDRAWN)
+        payload = {} if withdrawn else t.payload
+        rows.append(
+            {
+                "t": t,
+                "code": "" if withdrawn else t.case.code,
+                "needs": _needs_words(payload.get("needs")),
+                "measures": "" if withdrawn else _measure_words(t.measures, names),
+                "waiting": waiting_since(t.last_at or t.sent_at, now) if open_ else "",
+                "replied": open_ and t.last_kind == TransmissionEvent.Kind.INFO_PROVIDED,
+            }
+        )
+    return rows
+
+
 @require_http_methods(["GET"])
 @permission_required(Perm.INBOX_WORK)
 def inbox(request):
-    form = InboxFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
-    status, mine = filters.get("stato", ""), filters.get("mie", False)
-    page = paginate(
-        request, selectors.inbox_for_user(user=request.user, status=status, mine=mine), 25
-    )
-    querystring = urlencode(
-        {k: v for k, v in {"stato": status, "mie": "1" if mine else ""}.items() if v}
-    )
+    names = selectors.measure_names()
+    form = InboxFilterForm(request.GET or None, names=names)
+    filters = form.filters() if form.is_bound else {"sort": selectors.SORT_OLDEST}
+    page = paginate(request, selectors.inbox_for_user(user=request.user, **filters), 25)
     return render(
         request,
         "referrals/inbox.html",
         {
             "page": page,
-            "status": status,
-            "mine": mine,
-            "statuses": Transmission.Status.choices,
-            "querystring": querystring,
+            "rows": _inbox_rows(page.object_list, names),
+            "form": form,
+            "sort": filters["sort"],
+            "querystring": _list_querystring(form),
         },
     )
 
@@ -234,12 +280,12 @@ def inbox_detail(request, public_id):
 
 # What happened, in words, per step (instead of a bare "Fatto.").
 STEP_DONE = {
-    "prendi": _lazy("Segnalazione presa in carico da te."),
-    "assegna": _lazy("Segnalazione assegnata."),
+    "prendi": _lazy("Pratica presa in carico e assegnata a te."),
+    "assegna": _lazy("Pratica assegnata alla collega scelta."),
     "ricevuta": _lazy("Ricezione confermata: il centro riceve un avviso."),
     "chiedi": _lazy("Richiesta di informazioni inviata al centro."),
-    "parere": _lazy("Parere registrato."),
-    "chiudi": _lazy("Segnalazione chiusa."),
+    "parere": _lazy("Parere registrato e inviato al centro."),
+    "chiudi": _lazy("Pratica chiusa: il centro riceve un avviso."),
 }
 STEPS = set(STEP_DONE)
 
@@ -302,8 +348,42 @@ def inbox_step(request, public_id, step):
     return redirect("referrals:inbox_detail", public_id=transmission.public_id)
 
 
+def _consultation_rows(consultations, names: dict[str, str]) -> list[dict]:
+    """Each consultation of the INPS list in words; a withdrawn one keeps its date and status."""
+    now = timezone.now()
+    rows = []
+    for c in consultations:
+        withdrawn = c.status == Consultation.Status.WITHDRAWN
+        waiting = c.status == Consultation.Status.OPEN
+        rows.append(
+            {
+                "c": c,
+                "code": "" if withdrawn else c.case.code,
+                "needs": "" if withdrawn else _needs_words([n.need for n in c.case.needs.all()]),
+                "measures": "" if withdrawn else _measure_words(c.measures, names),
+                "waiting": waiting_since(c.last_at or c.asked_at, now) if waiting else "",
+                # The centre wrote again after INPS's answer: a reply, announced as such.
+                "replied": waiting and c.answered_by_id is not None and c.last_side == "centre",
+            }
+        )
+    return rows
+
+
 @require_http_methods(["GET"])
 @permission_required(Perm.CONSULTATION_ANSWER)
 def inps_consultations(request):
-    page = paginate(request, selectors.consultations_for_user(user=request.user), 25)
-    return render(request, "referrals/inps_consultations.html", {"page": page})
+    names = selectors.measure_names()
+    form = ConsultationFilterForm(request.GET or None, names=names)
+    filters = form.filters() if form.is_bound else {"sort": selectors.SORT_OLDEST}
+    page = paginate(request, selectors.consultations_for_user(user=request.user, **filters), 25)
+    return render(
+        request,
+        "referrals/inps_consultations.html",
+        {
+            "page": page,
+            "rows": _consultation_rows(page.object_list, names),
+            "form": form,
+            "sort": filters["sort"],
+            "querystring": _list_querystring(form),
+        },
+    )

@@ -128,3 +128,47 @@ def test_the_dashboards_work_queues_make_a_constant_number_of_queries(role, pers
         queued_work(personas)
     many = queries(client, url)
     assert many == few, f"dashboard as {role}: {few} queries, then {many} with more rows"
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "params"),
+    [
+        (
+            "cases:case_list",
+            "operator_a",
+            {"questionario": "completed", "inps": "info_requested", "scadenza": "7"},
+        ),
+        ("cases:case_list", "operator_a", {"inps": "none", "questionario": "in_progress"}),
+        (
+            "referrals:inbox",
+            "inps_specialist",
+            {"stato": "info_requested", "assegnate": "mine", "misura": "naspi", "ordine": "status"},
+        ),
+        (
+            "referrals:inps_consultations",
+            "inps_specialist",
+            {"stato": "answered", "assegnate": "mine", "misura": "naspi", "ordine": "newest"},
+        ),
+    ],
+)
+def test_the_filtered_lists_make_a_constant_number_of_queries(name, role, params, personas, client):
+    """The percorsi list and the INPS lists with their filters on, as the matching rows grow."""
+    from urllib.parse import urlencode
+
+    def rows() -> int:
+        html = client.get(url).content.decode()
+        return (
+            html.split("<tbody>")[1].split("</tbody>")[0].count("<tr>") if "<tbody>" in html else 0
+        )
+
+    queued_work(personas)
+    url = reverse(name) + "?" + urlencode(params)
+    client.force_login(personas.all()[role])
+    queries(client, url)
+    few = queries(client, url)
+    before = rows()
+    for _ in range(3):
+        queued_work(personas)
+    many = queries(client, url)
+    assert rows() > before > 0, f"{name}: the filters match the queued work"
+    assert many == few, f"{name} as {role}: {few} queries, then {many} with more rows"

@@ -13,7 +13,7 @@ def test_a_malformed_inbox_filter_is_ignored(client, personas, params):
     response = client.get(reverse("referrals:inbox"), {**params, "page": "9" * 5000})
 
     assert response.status_code == 200
-    assert "Nessuna segnalazione." in response.content.decode()
+    assert "Nessuna segnalazione corrisponde ai filtri." in response.content.decode()
 
 
 def test_claiming_a_transmission_takes_it_in_charge(personas):

@@ -192,7 +192,7 @@ def test_the_whole_exchange_with_the_shared_timeline(
     kinds = list(transmission.events.values_list("kind", flat=True))
     assert kinds == [
         "sent",
-        "assigned",  # claiming takes it in charge: "ricevuta" afterwards is already done
+        "acknowledged",  # claiming takes it in charge: "ricevuta" afterwards is already done
         "info_requested",
         "info_provided",
         "advice",

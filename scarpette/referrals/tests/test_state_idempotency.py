@@ -84,7 +84,42 @@ def test_claiming_twice_by_the_same_person_writes_one_event(personas, transmissi
     step(client, transmission, "prendi")
     page = step(client, transmission, "prendi")
     assert "Hai già preso in carico questa segnalazione." in page
-    assert transmission.events.filter(kind="assigned").count() == 1
+    assert transmission.events.filter(kind="acknowledged").count() == 1
+    assert transmission.events.filter(kind="assigned").count() == 0
+
+
+def test_claiming_a_new_transmission_acknowledges_it_once_with_one_receipt_mail(
+    personas, colleague, transmission, client, django_capture_on_commit_callbacks
+):
+    other = client.__class__()
+    client.force_login(personas.inps_specialist)
+    other.force_login(colleague)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = step(client, transmission, "prendi")
+        again = step(client, transmission, "prendi")
+        late = step(other, transmission, "ricevuta")  # a colleague's older page
+
+    assert "Pratica presa in carico" in first
+    assert "Hai già preso in carico questa segnalazione." in again
+    assert "La ricezione è già stata confermata." in late
+    transmission.refresh_from_db()
+    assert transmission.get_status_display() == "Presa in carico"
+    assert transmission.assigned_to == personas.inps_specialist
+    events = list(transmission.events.values_list("kind", "actor"))
+    assert events == [
+        ("sent", personas.referent_a.pk),
+        ("acknowledged", personas.inps_specialist.pk),
+    ]
+    assert AuditEvent.objects.filter(action="referrals.transmission.acknowledged").count() == 1
+    receipts = OutboxMessage.objects.filter(key__contains=":acknowledged:")
+    assert list(receipts.values_list("recipient", flat=True)) == [personas.referent_a.email]
+    # The centre reads the receipt in the shared timeline.
+    centre = client.__class__()
+    centre.force_login(personas.operator_a)
+    page = centre.get(
+        reverse("referrals:case_inps", kwargs={"case_id": transmission.case.public_id})
+    ).content.decode()
+    assert "Ricevuta e presa in carico" in page
 
 
 def test_closing_twice_writes_one_event_and_one_mail(

@@ -72,6 +72,9 @@ class Command(BaseCommand):
             ("percorsi list, page 1", "/percorsi/"),
             ("percorsi list, last page", "/percorsi/?page=9999"),
             ("percorsi search by code", "/percorsi/?q=AB"),
+            # The columns' filters (cases.listing): subqueries per percorso of her centre.
+            ("percorsi, not started", "/percorsi/?questionario=not_started"),
+            ("percorsi, INPS + deadline", "/percorsi/?inps=none&scadenza=7"),
             ("dashboard", "/"),
         ]:
             timings = []
