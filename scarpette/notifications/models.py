@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 TEMPLATE_LABELS = {
     "new_transmission": _("Nuova trasmissione alla casella INPS"),
     "inps_reply": _("Risposta di INPS al centro"),
+    "centre_reply": _("Risposta del centro alla casella INPS"),
     "consultation_new": _("Nuova consulenza alla casella INPS"),
     "consultation_answer": _("Risposta a una consulenza"),
     "deadline_reminder": _("Promemoria di scadenza"),

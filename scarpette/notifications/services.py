@@ -30,6 +30,7 @@ from scarpette.notifications.models import OutboxMessage
 TEMPLATES = (
     "new_transmission",  # to the INPS mailbox: a transmission arrived
     "inps_reply",  # to a centre's referent: INPS answered
+    "centre_reply",  # to the INPS mailbox: a centre answered a request for information
     "consultation_new",  # to the INPS mailbox: a new consultation question
     "consultation_answer",  # to a centre: the consultation was answered
     "deadline_reminder",  # to an operator: a deadline is near

@@ -383,7 +383,7 @@ def transmission_answer_info(
     _notify(
         key=f"transmission:{transmission.public_id}:info_provided:{count}",
         to=settings.INPS_MAILBOX,
-        template="new_transmission",
+        template="centre_reply",
         context={"link": _link("referrals:inbox_detail", public_id=transmission.public_id)},
     )
     idempotency_result(claim, transmission)

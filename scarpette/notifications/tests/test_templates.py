@@ -11,6 +11,7 @@ LINK = "https://servizi.example.org/percorsi/4f1c2a7e-0000-4000-8000-00000000000
 SUBJECTS = {
     "new_transmission": "Nuova segnalazione",
     "inps_reply": "Nuova risposta",
+    "centre_reply": "Nuova risposta",
     "consultation_new": "Nuova domanda",
     "consultation_answer": "Nuova risposta",
     "deadline_reminder": "Promemoria",

@@ -182,6 +182,11 @@ def test_the_whole_exchange_with_the_shared_timeline(
     page = centre.get(reverse("referrals:case_inps", kwargs={"case_id": screened_case.public_id}))
     assert "Serve la data di fine del lavoro." in page.content.decode()
     centre.post(reverse("referrals:answer_info", kwargs=base), keyed({"text": "Finito a marzo."}))
+    # INPS's mailbox is told a centre replied (not "a new transmission arrived").
+    from scarpette.notifications.models import OutboxMessage
+
+    reply_mail = OutboxMessage.objects.filter(key__contains=":info_provided:").get()
+    assert reply_mail.template == "centre_reply"
     inps.post(
         reverse("referrals:inbox_step", kwargs={**base, "step": "parere"}),
         keyed({"measure": "naspi", "text": "Presentare entro 68 giorni."}),
