@@ -238,6 +238,10 @@ def load(
                 else:
                     result.errors += 1
             if think:
+                # The next request would start after the window: she stops now, so the run's
+                # duration (and its rate) does not include a last sleep.
+                if time.perf_counter() + think >= deadline[0]:
+                    break
                 time.sleep(think)
 
     threads = [
@@ -252,7 +256,8 @@ def load(
     start.wait()
     for thread in threads:
         thread.join()
-    result.seconds = time.perf_counter() - began
+    # At least the window: paced users stop before it ends rather than sleep past it.
+    result.seconds = max(time.perf_counter() - began, seconds)
     result.client_seconds = time.process_time() - client0
     web1, db1 = measure()
     result.web_ticks, result.db_ticks = web1 - web0, ticks_between(db0, db1)
