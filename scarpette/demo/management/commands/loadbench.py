@@ -29,6 +29,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -295,7 +296,10 @@ class Command(BaseCommand):
         connection.close()  # this process's backend is not the server's
 
         port = _free_port()
-        server = _start_gunicorn(port, opts["workers"])
+        fd, log_name = tempfile.mkstemp(prefix="loadbench-gunicorn-", suffix=".log")
+        with os.fdopen(fd, "wb") as log:  # gunicorn holds its own copy of the descriptor
+            server = _start_gunicorn(port, opts["workers"], log)
+        out(f"gunicorn on 127.0.0.1:{port}, its log in {log_name}")
         try:
             _wait_until_up(port, server)
             measure = lambda: cpu_sample(server.pid, db["NAME"])  # noqa: E731
@@ -354,6 +358,11 @@ class Command(BaseCommand):
         if run is None or item is None:
             raise CommandError("the benchmark centre has no screening or its office no item")
         last = max(1, -(-count // settings.CASES_PAGE_SIZE))
+        inbox = Transmission.objects.filter(office=office.organisation).count()
+        self.stdout.write(
+            f"data: {Case.objects.count():,} percorsi, {count:,} in the benchmark centre; "
+            f"{inbox:,} transmissions to the benchmark office"
+        )
         return [
             ("dashboard", "/", "centre"),
             ("percorsi list, page 1", "/percorsi/", "centre"),
@@ -441,7 +450,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def _start_gunicorn(port: int, workers: int, log) -> subprocess.Popen:
     env = {
         **os.environ,
         "SCARPETTE_ENV": "demo",
@@ -466,7 +475,8 @@ def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         ],
         cwd=settings.BASE_DIR,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
