@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from scarpette.accounts.models import User
 from scarpette.applications.models import Application
@@ -80,6 +81,16 @@ def test_the_fill_makes_every_page_realistic(filled):
     assert Consultation.objects.exists()
     assert Application.objects.exists()
     assert verify_chain().ok
+    # Spread over the percorsi's lives (the inbox and the timelines sort by them), never ahead.
+    sent = list(Transmission.objects.values_list("sent_at", flat=True))
+    assert len(set(sent)) > len(sent) // 2
+    assert max(sent) <= timezone.now()
+    run = ScreeningRun.objects.select_related("case", "session").first()
+    assert run.created_at.date() >= run.case.opened_on
+    assert run.session.completed_at == run.created_at
+    # The fill's own timestamps do not outlive it: the services stamp rows again.
+    assert Transmission._meta.get_field("sent_at").auto_now_add is True
+    assert Application._meta.get_field("updated_at").auto_now is True
     assert User.objects.get(email=bench_email("referente", 0)).check_password(
         "bench-test-password-1"
     )

@@ -20,6 +20,7 @@ and resets the accounts' password.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -72,6 +73,34 @@ def _backend_ticks_reader():
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     return read
+
+
+@contextlib.contextmanager
+def own_timestamps():
+    """Let bulk_create keep the timestamps we give (spread over the percorsi's lives) instead of
+    `auto_now`/`auto_now_add` stamping every row with the same instant: the inbox and the
+    timelines sort by them."""
+    fields = [
+        (model._meta.get_field(name), model._meta.get_field(name).auto_now)
+        for model, names in [
+            (QuestionnaireSession, ["created_at", "updated_at"]),
+            (ScreeningRun, ["created_at"]),
+            (Transmission, ["sent_at"]),
+            (TransmissionEvent, ["at"]),
+            (Consultation, ["asked_at"]),
+            (ConsultationMessage, ["at"]),
+            (Application, ["created_at", "updated_at"]),
+        ]
+        for name in names
+    ]
+    saved = [(f, f.auto_now, f.auto_now_add) for f, _ in fields]
+    for f, _ in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 def bench_email(role: str, index: int) -> str:
@@ -148,7 +177,8 @@ class Command(BaseCommand):
         total = opts["cases"]
         codes = set(Case.objects.values_list("code", flat=True))
         for start in range(0, total, BATCH):
-            self._batch(min(BATCH, total - start), codes)
+            with own_timestamps():
+                self._batch(min(BATCH, total - start), codes)
             if (start // BATCH) % 25 == 24:
                 out(f"  {start + BATCH:,} percorsi ({time.perf_counter() - started:.0f} s)")
         elapsed = time.perf_counter() - started
@@ -246,6 +276,15 @@ class Command(BaseCommand):
         )
 
         screened = [case for case in cases if rng.random() < opts["questionnaire_share"]]
+        # When her questionnaire was completed: some time in her percorso, up to now.
+        self.when = {
+            case.pk: min(
+                now,
+                timezone.make_aware(dt.datetime.combine(case.opened_on, dt.time(10)))
+                + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
+            )
+            for case in screened
+        }
         sessions = QuestionnaireSession.objects.bulk_create(
             [
                 QuestionnaireSession(
@@ -256,7 +295,9 @@ class Command(BaseCommand):
                     status=QuestionnaireSession.Status.COMPLETED,
                     answers_json=json.dumps(DEMO_ANSWERS, ensure_ascii=False, sort_keys=True),
                     started_by=self.operators[0],
-                    completed_at=now,
+                    created_at=self.when[case.pk] - dt.timedelta(minutes=40),
+                    updated_at=self.when[case.pk],
+                    completed_at=self.when[case.pk],
                     handback_code="0000",
                 )
                 for case in screened
@@ -274,6 +315,7 @@ class Command(BaseCommand):
                     facts_json=profile[0],
                     results_json=profile[1],
                     created_by=self.operators[0],
+                    created_at=self.when[case.pk],
                     # A re-screening whose results changed, still to review: a handful nationally.
                     changed_measures=[profile[3][0]["measure"]] if rng.random() < 0.002 else [],
                 )
@@ -339,16 +381,22 @@ class Command(BaseCommand):
         assigned = None
         if status != "sent" and office == self.offices[0]:
             assigned = self.rng.choice(self.specialists)
+        sent = self._later(self.when[case.pk], days=3)
         return Transmission(
             case=case,
+            sent_at=sent,
             office=office,
             run=run,
             status=status,
             payload_json=json.dumps(payload, ensure_ascii=False),
             sent_by=self.operators[0],
             assigned_to=assigned,
-            closed_at=self.now if status == "closed" else None,
+            closed_at=self._later(sent, days=20) if status == "closed" else None,
         )
+
+    def _later(self, moment, *, days: int):
+        """A moment up to `days` after `moment`, never in the future."""
+        return min(self.now, moment + dt.timedelta(minutes=self.rng.randint(1, days * 24 * 60)))
 
     def _transmission_events(self, transmission: Transmission) -> list[TransmissionEvent]:
         actor = self.specialists[0]
@@ -368,20 +416,24 @@ class Command(BaseCommand):
                 actor=self.operators[0] if kind in {"sent", "info_provided"} else actor,
                 kind=kind,
                 text=text.get(kind, ""),
+                at=min(self.now, transmission.sent_at + dt.timedelta(days=step)),
             )
-            for kind in kinds
+            for step, kind in enumerate(kinds)
         ]
 
     def _consultation(self, case: Case, profile) -> Consultation:
         status = self.rng.choice(["open", "answered", "closed"])
+        asked = self._later(self.when[case.pk], days=10)
+        answered = self._later(asked, days=5)
         return Consultation(
+            asked_at=asked,
             case=case,
             office=self.rng.choice(self.offices),
             measures=[profile[3][0]["measure"]],
             status=status,
             asked_by=self.operators[0],
-            first_answer_at=self.now if status != "open" else None,
-            closed_at=self.now if status == "closed" else None,
+            first_answer_at=answered if status != "open" else None,
+            closed_at=self._later(answered, days=10) if status == "closed" else None,
         )
 
     def _messages(self, consultation: Consultation) -> list[ConsultationMessage]:
@@ -390,6 +442,7 @@ class Command(BaseCommand):
                 consultation=consultation,
                 author=self.operators[0],
                 side="centre",
+                at=consultation.asked_at,
                 text="Ha diritto all'assegno di inclusione con un ISEE di 6.500 euro?",
             )
         ]
@@ -399,6 +452,7 @@ class Command(BaseCommand):
                     consultation=consultation,
                     author=self.specialists[0],
                     side="inps",
+                    at=consultation.first_answer_at,
                     text="Sì, se il nucleo ha un minore: serve la DSU aggiornata.",
                 )
             )
@@ -408,6 +462,7 @@ class Command(BaseCommand):
         measures = [r["measure"] for r in profile[3]]
         rows = []
         for measure in self.rng.sample(measures, min(2, len(measures))):
+            created = self._later(self.when[case.pk], days=5)
             status = self.rng.choice(
                 ["to_prepare", "documents_ready", "submitted", "decided", "paid"]
             )
@@ -425,6 +480,8 @@ class Command(BaseCommand):
                     amount=Decimal("500.00") if decided else None,
                     amount_period="monthly" if decided else "",
                     created_by=self.operators[0],
+                    created_at=created,
+                    updated_at=self._later(created, days=60),
                 )
             )
         return rows
