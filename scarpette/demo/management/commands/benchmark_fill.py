@@ -14,7 +14,7 @@ synthetic data, not what users did. Example (docs/performance.md):
         python manage.py migrate && python manage.py benchmark_fill --cases 500000 --audit 2000000
 
 The accounts are `bench.<role>.<n>@bench.invalid` (roles operatrice, referente, consulente_inps);
-`scripts/loadbench.py` signs them in. Running it again adds another world next to the first one
+`manage.py loadbench` signs them in. Running it again adds another world next to the first one
 and resets the accounts' password.
 """
 
@@ -108,7 +108,7 @@ def bench_email(role: str, index: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Fill the database at national scale for the load benchmark (scripts/loadbench.py)."
+    help = "Fill the database at national scale for the load benchmark (manage.py loadbench)."
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=500_000)
