@@ -278,7 +278,11 @@ class Command(BaseCommand):
         parser.add_argument("--think", type=float, default=2.0, help="paced mode: seconds")
         parser.add_argument("--workers", type=int, default=4)
         parser.add_argument("--password", default="bench-passaggio-2026")
-        parser.add_argument("--pages", default="", help="comma-separated labels (default: all)")
+        parser.add_argument(
+            "--pages",
+            default="",
+            help="labels separated by ';', or their beginnings (default: all)",
+        )
 
     def handle(self, *args, users: int, seconds: float, mode: str, think: float, **opts):
         if settings.IS_PRODUCTION:
@@ -290,8 +294,10 @@ class Command(BaseCommand):
         self._workers = opts["workers"]
         pages = self._pages()
         if opts["pages"]:
-            wanted = set(opts["pages"].split(","))
-            pages = [(label, path, role) for label, path, role in pages if label in wanted]
+            wanted = [w.strip() for w in opts["pages"].split(";") if w.strip()]
+            pages = [page for page in pages if any(page[0].startswith(w) for w in wanted)]
+            if not pages:
+                raise CommandError("--pages names no page (labels, separated by ';')")
         accounts = self._accounts()
         connection.close()  # this process's backend is not the server's
 
