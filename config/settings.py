@@ -293,6 +293,9 @@ MFA_RECOVERY_CODE_COUNT = 10
 MFA_RATE_LIMITS = {"authenticate": "5/5m/ip"}
 # Two-factor login is mandatory for every staff account; only the demo may switch it off.
 MFA_REQUIRED = env_bool("MFA_REQUIRED", True) if IS_DEMO else True
+# The load benchmark's reference page (manage.py loadbench): signed in, the whole middleware, no
+# work. Off unless asked for; when off its URL does not exist (404).
+BENCHMARK_BARE_VIEW = env_bool("BENCHMARK_BARE_VIEW", False)
 
 # --- Internationalisation ----------------------------------------------------------------------------
 LANGUAGE_CODE = "it"

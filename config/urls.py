@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -25,6 +26,12 @@ urlpatterns = [
     path("", include("scarpette.accounts.urls")),
     path("", include("scarpette.core.urls")),
 ]
+
+if settings.BENCHMARK_BARE_VIEW:
+    # The load benchmark's reference: only in its URL table when BENCHMARK_BARE_VIEW is set.
+    urlpatterns.insert(
+        0, path("banco-di-prova/vuota/", core_views.benchmark_bare, name="benchmark_bare")
+    )
 
 handler400 = "scarpette.core.views.error_400"
 handler403 = "scarpette.core.views.error_403"

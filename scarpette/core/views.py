@@ -28,6 +28,15 @@ def dashboard(request):
     )
 
 
+@require_http_methods(["GET"])
+@signed_in
+def benchmark_bare(request):
+    """The load benchmark's reference page (docs/performance.md): the same middleware as every
+    signed-in page and no work, so each page is measured against what any request costs. Routed
+    only when `BENCHMARK_BARE_VIEW` is on; not audited (it reads nothing of anyone)."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 @public("the load balancer has no account; the answer says nothing")
 @require_http_methods(["GET", "HEAD"])
 def health(request):

@@ -117,11 +117,7 @@ class Command(BaseCommand):
         codes: set[str] = set(Case.objects.values_list("code", flat=True))
         for start in range(0, count, BATCH):
             rows = []
-            for _ in range(min(BATCH, count - start)):
-                code = new_case_code()
-                while code in codes:
-                    code = new_case_code()
-                codes.add(code)
+            for code in new_codes(min(BATCH, count - start), codes):
                 status = rng.choice(["open", "open", "open", "suspended", "closed"])
                 opened = today - dt.timedelta(days=rng.randint(0, 3650))
                 rows.append(
@@ -136,27 +132,44 @@ class Command(BaseCommand):
                 )
             Case.objects.bulk_create(rows)
 
-    @transaction.atomic
     def _audit(self, orgs, operator, count: int, rng: random.Random) -> None:
-        now = timezone.now()
-        for start in range(0, count, BATCH):
-            append_events(
-                [
-                    AuditEvent(
-                        at=now,
-                        actor_id=operator.pk,
-                        actor_label=operator.email,
-                        actor_role="operatrice",
-                        action="cases.case.viewed",
-                        outcome="ok",
-                        object_type="cases.case",
-                        object_id=str(start + offset),
-                        organisation_id=rng.choice(orgs).pk,
-                        ip="127.0.0.1",
-                        user_agent="bench",
-                        request_id="",
-                        detail={},
-                    )
-                    for offset in range(min(BATCH, count - start))
-                ]
-            )
+        fill_audit(orgs, operator, count, rng)
+
+
+def new_codes(count: int, taken: set[str]) -> list[str]:
+    """`count` new percorso codes, none in `taken` (which they are added to)."""
+    codes = []
+    for _ in range(count):
+        code = new_case_code()
+        while code in taken:
+            code = new_case_code()
+        taken.add(code)
+        codes.append(code)
+    return codes
+
+
+@transaction.atomic
+def fill_audit(orgs, operator, count: int, rng: random.Random) -> None:
+    """`count` synthetic audit events, appended in batches (sealed after the commit)."""
+    now = timezone.now()
+    for start in range(0, count, BATCH):
+        append_events(
+            [
+                AuditEvent(
+                    at=now,
+                    actor_id=operator.pk,
+                    actor_label=operator.email,
+                    actor_role="operatrice",
+                    action="cases.case.viewed",
+                    outcome="ok",
+                    object_type="cases.case",
+                    object_id=str(start + offset),
+                    organisation_id=rng.choice(orgs).pk,
+                    ip="127.0.0.1",
+                    user_agent="bench",
+                    request_id="",
+                    detail={},
+                )
+                for offset in range(min(BATCH, count - start))
+            ]
+        )
