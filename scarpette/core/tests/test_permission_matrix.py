@@ -134,6 +134,7 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "questionnaire:tablet_code": ("get", "session", percorso(200)),
     "questionnaire:summary_page": ("get", "session", percorso(200)),
     "questionnaire:summary_pdf": ("get", "session", percorso(200)),
+    "questionnaire:summary_preview": ("get", "session", percorso(200)),
     "questionnaire:handback": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "questionnaire:form_versions": ("get", None, only({"admin"}, 200, 403)),
     "questionnaire:form_version_download": ("get", "form_version", only({"admin"}, 200, 403)),
@@ -383,6 +384,7 @@ POSTS: dict[str, dict[str, int]] = {
     "questionnaire:tablet_code": percorso(200),
     "questionnaire:summary_page": answers(405),
     "questionnaire:summary_pdf": answers(405),
+    "questionnaire:summary_preview": answers(405),
     "questionnaire:handback": only(CENTRE_STAFF, 200, 403),
     "questionnaire:form_versions": only({"admin"}, 200, 403),
     # Permission first: the refused roles learn nothing about which methods exist.
