@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("nuovo/", views.case_open, name="case_open"),
     path("accessi/", views.centre_access_log, name="centre_access_log"),
+    path("accessi/esporta.csv", views.centre_access_log_csv, name="centre_access_log_csv"),
     path("accesso-di-emergenza/", views.break_glass, name="break_glass"),
     path("<uuid:public_id>/", views.case_detail, name="case_detail"),
     path("<uuid:public_id>/mostra-identita/", views.case_reveal, name="case_reveal"),

@@ -53,7 +53,12 @@ DEMO_ROLES = {
 }
 
 # Pages whose body is not a page of words (a file).
-NOT_HTML = {"questionnaire:summary_pdf", "questionnaire:form_version_download", "core:health"}
+NOT_HTML = {
+    "questionnaire:summary_pdf",
+    "questionnaire:form_version_download",
+    "core:health",
+    "cases:centre_access_log_csv",
+}
 
 # Pages the demo answers differently from the matrix's personas, with the reason.
 DEMO_DIFFERS = {

@@ -87,6 +87,8 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "cases:case_list": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:case_open": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:centre_access_log": ("get", None, only({"referent_a"}, 200, 403)),
+    # The filtered log as CSV (an audited export): the referent only.
+    "cases:centre_access_log_csv": ("get", None, only({"referent_a"}, 200, 403)),
     # Break-glass: administrators only, and only after re-authentication (302 to the prompt).
     "cases:break_glass": ("get", None, only({"admin"}, 302, 403)),
     # Explicit permission first (403 outside the centres), then the scope (404 elsewhere).
@@ -363,6 +365,7 @@ POSTS: dict[str, dict[str, int]] = {
     "cases:case_list": answers(405),
     "cases:case_open": only(CENTRE_STAFF, 200, 403),
     "cases:centre_access_log": answers(405),
+    "cases:centre_access_log_csv": answers(405),
     "cases:break_glass": only({"admin"}, 302, 403),
     "cases:case_detail": answers(405),
     "cases:case_identity": percorso(200),
