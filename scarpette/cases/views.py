@@ -23,7 +23,6 @@ from scarpette.cases.forms import (
     BreakGlassForm,
     CaseFilterForm,
     CaseOpenForm,
-    ConsentForm,
     IdentityForm,
     NoteForm,
     StatusForm,
@@ -36,7 +35,6 @@ from scarpette.core.idempotency import (
     AlreadySubmitted,
     StaleForm,
     key_from_request,
-    submit_and_report,
 )
 from scarpette.core.pagination import paginate
 
@@ -110,6 +108,7 @@ def _detail_context(request, case, **extra):
         "case": case,
         "identity": getattr(case, "identity", None),
         "consent_rows": _consent_rows(case),
+        "notice_version": settings.INFORMATION_NOTICE_VERSION,
         "notes": case.notes.select_related("author")[:50],
         "events": case.events.select_related("actor")[:50],
         "assigned": case.assigned_to.all(),
@@ -344,38 +343,6 @@ def case_note(request, public_id):
         _detail_context(request, case, note_form=form),
         status=400,
     )
-
-
-def _consent_change(request, public_id, service, done: str):
-    """Give or withdraw one consent: the same form, key and messages, another service."""
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        submit_and_report(
-            request,
-            lambda: service(
-                actor=request.user,
-                case=case,
-                purpose=form.cleaned_data["purpose"],
-                idempotency_key=key_from_request(request),
-            ),
-            success=done,
-        )
-    else:
-        messages.error(request, _("Finalità non valida."))
-    return redirect("cases:case_detail", public_id=case.public_id)
-
-
-@require_POST
-@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
-def consent_give(request, public_id):
-    return _consent_change(request, public_id, services.consent_record, _("Consenso registrato."))
-
-
-@require_POST
-@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
-def consent_withdraw(request, public_id):
-    return _consent_change(request, public_id, services.consent_withdraw, _("Consenso revocato."))
 
 
 @require_http_methods(["GET"])

@@ -225,6 +225,7 @@ def demo_kwargs(key: str | None, world: dict) -> list[dict]:
             "form_version": {"public_id": form_current().public_id},
             "operator_a_user": {"public_id": world["users"]["operator_a"].public_id},
             "centre_a_org": {"public_id": world["case"].centre.public_id},
+            "notice": {"version": "2026-01"},
             "email_key": {"key": "not-a-real-key"},
             "reset_key": {"uidb36": "zz", "key": "not-a-real-key"},
         }[key]

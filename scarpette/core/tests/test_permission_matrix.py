@@ -103,7 +103,11 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "cases:case_assign": ("post", "case", percorso(302)),
     "cases:case_note": ("post", "case", percorso(400)),
     "cases:consent_give": ("post", "case", percorso(302)),
-    "cases:consent_withdraw": ("post", "case", percorso(302)),
+    # Withdrawal asks first (a page saying what it implies); confirm=1 withdraws.
+    "cases:consent_withdraw": ("post", "case", percorso(200)),
+    "cases:consent_form": ("get", "case", percorso(200)),
+    # The information notice of a version: text for the centres (and break-glass readers).
+    "cases:notice": ("get", "notice", only(CENTRE_STAFF | {"admin"}, 200, 403)),
     "cases:case_access_log": (
         "get",
         "case",
@@ -284,6 +288,7 @@ def _kwargs(key: str | None, personas, case: Case) -> dict:
         "case": {"public_id": case.public_id},
         "operator_a_user": {"public_id": personas.operator_a.public_id},
         "centre_a_org": {"public_id": personas.centre_a.public_id},
+        "notice": {"version": "2026-01"},
         "measure": {"measure_id": "reddito_liberta"},
         "email_key": {"key": "not-a-real-key"},
         "reset_key": {"uidb36": "zz", "key": "not-a-real-key"},
@@ -326,7 +331,6 @@ REDIRECTS: dict[str, dict[str, To]] = {
     "cases:case_status": goes(PERCORSO),
     "cases:case_assign": goes(PERCORSO),
     "cases:consent_give": goes(PERCORSO),
-    "cases:consent_withdraw": goes(PERCORSO),
     "accounts:account_active": goes(
         referent_a=To("accounts:centre_staff"), admin=To("accounts:account_list")
     ),
@@ -370,6 +374,8 @@ POSTS: dict[str, dict[str, int]] = {
     "cases:case_detail": answers(405),
     "cases:case_identity": percorso(200),
     "cases:case_access_log": answers(405),
+    "cases:consent_form": answers(405),
+    "cases:notice": answers(405),
     "cases:subject_access": answers(405),
     "accounts:centre_staff": only({"referent_a"}, 200, 403),
     "accounts:account_list": answers(405),
