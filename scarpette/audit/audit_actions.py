@@ -6,7 +6,6 @@ from scarpette.audit.actions import register
 
 register(
     {
-        "audit.access_log.exported": _("Esportazione del registro degli accessi"),
         "audit.request.forbidden": _("Azione non consentita"),
         "core.encryption.verified": _("Verifica della cifratura"),
     }

@@ -126,19 +126,3 @@ def audit_access_denied(*, actor, object_type: str, object_id: str, organisation
         organisation_id=organisation_id,
         outcome=AuditEvent.Outcome.DENIED,
     )
-
-
-def access_log_exported(*, actor, organisation_id: int, filters: list[str]) -> AuditEvent:
-    """Record that a referent exported her centre's access log; `filters` names the filters in
-    use (their names only, never their values). Permission: centre.audit_view."""
-    from scarpette.accounts.permissions import Perm, require
-
-    require(actor, Perm.CENTRE_AUDIT_VIEW)
-    return audit_log(
-        actor=actor,
-        action="audit.access_log.exported",
-        object_type="accounts.organisation",
-        object_id=str(organisation_id),
-        organisation_id=organisation_id,
-        detail={"filters": sorted(filters)},
-    )

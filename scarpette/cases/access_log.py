@@ -1,6 +1,6 @@
 """The referent's access log of her centre: filters, rows in words, and the CSV export.
 
-Reads only (the export's own audit event is written by scarpette.audit.services). Every lookup
+Reads, and one write: the export's own audit event (`access_log_exported`). Every lookup
 is bounded by one page or one batch: the names of the people and the codes of the percorsi on it
 are read with one query each, whatever the size of the log.
 """
@@ -13,16 +13,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django import forms
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from scarpette.accounts.models import Organisation, User
-from scarpette.accounts.permissions import Role
+from scarpette.accounts.permissions import Perm, Role, require
 from scarpette.audit.actions import known
 from scarpette.audit.models import AuditEvent
 from scarpette.audit.selectors import audit_events_filtered
+from scarpette.audit.services import audit_log
 from scarpette.cases.models import Case
 
 PAGE_SIZE = 50
@@ -255,3 +257,18 @@ def csv_lines(form: AccessLogFilterForm) -> Iterator[str]:
         before = events[-1].id
         if len(events) < size:
             return
+
+
+@transaction.atomic
+def access_log_exported(*, actor, organisation_id: int, filters: list[str]) -> AuditEvent:
+    """Record that a referent exported her centre's access log; `filters` names the filters in
+    use (their names only, never their values). Permission: centre.audit_view."""
+    require(actor, Perm.CENTRE_AUDIT_VIEW)
+    return audit_log(
+        actor=actor,
+        action="cases.access_log.exported",
+        object_type="accounts.organisation",
+        object_id=str(organisation_id),
+        organisation_id=organisation_id,
+        detail={"filters": sorted(filters)},
+    )

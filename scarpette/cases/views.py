@@ -16,7 +16,6 @@ from scarpette.accounts.decorators import permission_required, sensitive_action
 from scarpette.accounts.permissions import Perm, active_membership, has_perm, require
 from scarpette.audit.reads import read_action
 from scarpette.audit.selectors import audit_events_for_centre
-from scarpette.audit.services import access_log_exported
 from scarpette.cases import access_log, lookup, selectors, services
 from scarpette.cases.forms import (
     AssignForm,
@@ -398,7 +397,9 @@ def centre_access_log_csv(request):
         return render(
             request, "cases/centre_access_log.html", {"form": form, "page": None}, status=400
         )
-    access_log_exported(actor=request.user, organisation_id=organisation_id, filters=form.used())
+    access_log.access_log_exported(
+        actor=request.user, organisation_id=organisation_id, filters=form.used()
+    )
     response = StreamingHttpResponse(
         access_log.csv_lines(form), content_type="text/csv; charset=utf-8"
     )

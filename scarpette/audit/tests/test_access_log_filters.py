@@ -104,7 +104,7 @@ def test_a_bad_filter_is_an_error_on_its_field(params, field, message, personas,
     error = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', content, re.S)
     assert error and message in error.group(1).replace("&#x27;", "'"), content[-3000:]
     assert referent.get(CSV, params).status_code == 400
-    assert not AuditEvent.objects.filter(action="audit.access_log.exported").exists()
+    assert not AuditEvent.objects.filter(action="cases.access_log.exported").exists()
 
 
 def test_a_percorso_of_another_centre_is_not_found(personas, referent):
@@ -168,7 +168,7 @@ def test_the_export_is_filtered_neutralised_and_audited(personas, referent):
     ]
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", rows[1][0])
     assert all(other.code not in row for row in rows)
-    event = AuditEvent.objects.get(action="audit.access_log.exported")
+    event = AuditEvent.objects.get(action="cases.access_log.exported")
     assert event.actor_id == personas.referent_a.pk
     assert event.organisation_id == personas.centre_a.pk
     assert event.detail == {"filters": ["percorso"]}
@@ -213,7 +213,7 @@ def test_only_her_centre_and_only_the_referent(personas, client):
         assert client.get(CSV).status_code == 403
         assert client.get(LOG).status_code == 403
     assert (
-        not AuditEvent.objects.filter(action="audit.access_log.exported")
+        not AuditEvent.objects.filter(action="cases.access_log.exported")
         .exclude(actor_id=personas.referent_a.pk)
         .exists()
     )
