@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from scarpette.accounts.browser_fixtures import sign_in
+from scarpette.accounts.browser_fixtures import ARTIFACTS, sign_in
 from scarpette.cases.services import case_open, consent_record
 from scarpette.questionnaire.services import session_complete, session_start
 
@@ -37,6 +37,7 @@ def test_the_result_folds_its_details_and_prints_them_unfolded(page, axe_check, 
     assert page.locator("section[lang=ar][dir=rtl] article.summary-document").count() == 1
     assert page.locator("section[lang=it] article.summary-document").count() == 1
     axe_check(page, "summary-preview-ar")
+    page.screenshot(path=str(ARTIFACTS / "summary-preview-ar.png"), full_page=True)
 
 
 def test_notice_consent_form_and_confirmed_withdrawal(page, axe_check, personas):
@@ -55,6 +56,9 @@ def test_notice_consent_form_and_confirmed_withdrawal(page, axe_check, personas)
     assert page.locator("section.consent-form-sheet").count() == 2
     assert page.get_by_text("Non acconsento").count() == 4
     axe_check(page, "consent-form-uk")
+    page.emulate_media(media="print")
+    page.screenshot(path=str(ARTIFACTS / "consent-form-uk-print.png"), full_page=True)
+    page.emulate_media(media="screen")
 
     page.goto(f"/percorsi/{case.public_id}/")
     page.get_by_role("button", name="Revoca Trasmissione dei risultati a INPS").click()
@@ -77,6 +81,7 @@ def test_the_referent_filters_her_access_log(page, axe_check, personas):
     assert rows.count() >= 1
     assert all(case.code in rows.nth(i).inner_text() for i in range(rows.count()))
     axe_check(page, "access-log-filtered")
+    page.screenshot(path=str(ARTIFACTS / "access-log-filtered.png"), full_page=True)
     page.locator("#id_dal").fill("2026-05-02")
     page.locator("#id_al").fill("2026-05-01")
     page.get_by_role("button", name="Filtra").click()
