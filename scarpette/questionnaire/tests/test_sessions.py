@@ -371,7 +371,9 @@ def test_dont_know_leaves_isee_unknown_and_offers_the_question_again(operator, c
     assert "isee" in adi["missing"]
     content = text_of(result)
     article = re.search(
-        r'<article class="card" id="m-assegno_inclusione">(.*?)</article>', content, re.S
+        r'<details class="card result-measure" id="m-assegno_inclusione">(.*?)</details>',
+        content,
+        re.S,
     ).group(1)
     assert "Da verificare" in article
     forms = re.findall(r"<form .*?</form>", article, re.S)
