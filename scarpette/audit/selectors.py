@@ -25,6 +25,10 @@ def audit_events_for_centre(
     return qs.order_by("-id")
 
 
+# How far an event's id may stray from the order of its `at` (far longer than any transaction).
+ID_SLACK = dt.timedelta(hours=1)
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
@@ -44,9 +48,11 @@ def audit_events_filtered(
 
     Built for tens of millions of rows: every filter rides an index led by organisation_id
     (audit_org_recent, audit_org_actor_recent, audit_org_action_recent) or the object index; the
-    period becomes bounds on the id as well as on `at`: ids grow with time (both are set under the
-    chain head's lock), so one probe of the `at` index per bound, run inside the same query as a
-    scalar subquery, turns a date range into an id range on those indexes. No COUNT.
+    period becomes bounds on the id as well as on `at`. Ids follow time only roughly (events of
+    concurrent transactions may take their ids in another order than their `at`), so each bound
+    is taken ID_SLACK wider (one probe of the `at` index, inside the same query as a scalar
+    subquery): a superset of the period as an id range on those indexes, and the exact filter on
+    `at` keeps the result exact. No COUNT.
     """
     qs = audit_events_for_centre(organisation_id=organisation_id, object_id=object_id)
     if actor_id is not None:
@@ -56,11 +62,11 @@ def audit_events_filtered(
         qs = qs.filter(action__in=actions)
     if since is not None:
         start = _day_start(since)
-        first = AuditEvent.objects.filter(at__gte=start).order_by("at", "id").values("id")[:1]
+        first = AuditEvent.objects.filter(at__gte=start - ID_SLACK).order_by("at").values("id")[:1]
         qs = qs.filter(at__gte=start, id__gte=Subquery(first))
     if until is not None:
         end = _day_start(until + dt.timedelta(days=1))
-        last = AuditEvent.objects.filter(at__lt=end).order_by("-at", "-id").values("id")[:1]
+        last = AuditEvent.objects.filter(at__lt=end + ID_SLACK).order_by("-at").values("id")[:1]
         qs = qs.filter(at__lt=end, id__lte=Subquery(last))
     if before_id is not None:
         qs = qs.filter(id__lt=before_id)
