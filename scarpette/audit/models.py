@@ -58,6 +58,13 @@ class AuditEvent(models.Model):
             models.Index(fields=["organisation_id", "-id"], name="audit_org_recent"),
             models.Index(fields=["object_type", "object_id", "-id"], name="audit_object_recent"),
             models.Index(fields=["actor_id", "-id"], name="audit_actor_recent"),
+            # The referent's access log filters (scarpette.audit.selectors.audit_events_filtered).
+            models.Index(
+                fields=["organisation_id", "actor_id", "-id"], name="audit_org_actor_recent"
+            ),
+            models.Index(
+                fields=["organisation_id", "action", "-id"], name="audit_org_action_recent"
+            ),
         ]
 
     @property

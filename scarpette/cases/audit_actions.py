@@ -6,6 +6,7 @@ from scarpette.audit.actions import register
 
 register(
     {
+        "cases.access_log.exported": _("Esportazione del registro degli accessi"),
         "cases.access_log.viewed": _("Consultazione del registro degli accessi"),
         "cases.break_glass.opened": _("Apertura di un accesso di emergenza"),
         "cases.case.access_denied": _("Tentativo di accesso negato"),

@@ -6,7 +6,7 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,13 +16,12 @@ from scarpette.accounts.decorators import permission_required, sensitive_action
 from scarpette.accounts.permissions import Perm, active_membership, has_perm, require
 from scarpette.audit.reads import read_action
 from scarpette.audit.selectors import audit_events_for_centre
-from scarpette.cases import listing, lookup, selectors, services
+from scarpette.cases import access_log, listing, lookup, selectors, services
 from scarpette.cases.forms import (
     AssignForm,
     BreakGlassForm,
     CaseFilterForm,
     CaseOpenForm,
-    ConsentForm,
     IdentityForm,
     NoteForm,
     StatusForm,
@@ -35,7 +34,6 @@ from scarpette.core.idempotency import (
     AlreadySubmitted,
     StaleForm,
     key_from_request,
-    submit_and_report,
 )
 from scarpette.core.pagination import paginate
 
@@ -122,6 +120,7 @@ def _detail_context(request, case, **extra):
         "case": case,
         "identity": getattr(case, "identity", None),
         "consent_rows": _consent_rows(case),
+        "notice_version": settings.INFORMATION_NOTICE_VERSION,
         "notes": case.notes.select_related("author")[:50],
         "events": case.events.select_related("actor")[:50],
         "assigned": case.assigned_to.all(),
@@ -358,38 +357,6 @@ def case_note(request, public_id):
     )
 
 
-def _consent_change(request, public_id, service, done: str):
-    """Give or withdraw one consent: the same form, key and messages, another service."""
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        submit_and_report(
-            request,
-            lambda: service(
-                actor=request.user,
-                case=case,
-                purpose=form.cleaned_data["purpose"],
-                idempotency_key=key_from_request(request),
-            ),
-            success=done,
-        )
-    else:
-        messages.error(request, _("Finalità non valida."))
-    return redirect("cases:case_detail", public_id=case.public_id)
-
-
-@require_POST
-@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
-def consent_give(request, public_id):
-    return _consent_change(request, public_id, services.consent_record, _("Consenso registrato."))
-
-
-@require_POST
-@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
-def consent_withdraw(request, public_id):
-    return _consent_change(request, public_id, services.consent_withdraw, _("Consenso revocato."))
-
-
 @require_http_methods(["GET"])
 # Her centre first (the scope answers 404 elsewhere), then the referent's permission.
 @permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
@@ -408,10 +375,50 @@ def case_access_log(request, public_id):
 @require_http_methods(["GET"])
 @permission_required(Perm.CENTRE_AUDIT_VIEW)
 def centre_access_log(request):
-    events = audit_events_for_centre(
-        organisation_id=active_membership(request.user).organisation_id
+    """Her centre's log, filtered by person, percorso, action and period, older pages by keyset;
+    a filter in error is said on its field (400), never a 500."""
+    organisation_id = active_membership(request.user).organisation_id
+    form = access_log.AccessLogFilterForm(request.GET, organisation_id=organisation_id)
+    if not form.is_valid():
+        return render(
+            request, "cases/centre_access_log.html", {"form": form, "page": None}, status=400
+        )
+    cursor = access_log.CursorForm(request.GET)
+    before = cursor.cleaned_data["prima"] if cursor.is_valid() else None
+    filters = request.GET.copy()
+    filters.pop("prima", None)
+    return render(
+        request,
+        "cases/centre_access_log.html",
+        {
+            "form": form,
+            "page": access_log.log_page(form, before_id=before),
+            "querystring": filters.urlencode(),
+            "older_page": before is not None,
+            "export_max": access_log.EXPORT_MAX_ROWS,
+        },
     )
-    return render(request, "cases/centre_access_log.html", {"page": paginate(request, events, 50)})
+
+
+@require_http_methods(["GET"])
+@permission_required(Perm.CENTRE_AUDIT_VIEW)
+def centre_access_log_csv(request):
+    """The filtered rows as CSV (streamed, at most EXPORT_MAX_ROWS); the export is audited."""
+    organisation_id = active_membership(request.user).organisation_id
+    form = access_log.AccessLogFilterForm(request.GET, organisation_id=organisation_id)
+    if not form.is_valid():
+        return render(
+            request, "cases/centre_access_log.html", {"form": form, "page": None}, status=400
+        )
+    access_log.access_log_exported(
+        actor=request.user, organisation_id=organisation_id, filters=form.used()
+    )
+    response = StreamingHttpResponse(
+        access_log.csv_lines(form), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="registro-accessi.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

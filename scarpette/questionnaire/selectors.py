@@ -115,6 +115,44 @@ def results_for_display(*, run: ScreeningRun, definition, runner) -> list[Measur
     return sorted(rows, key=lambda row: RESULT_ORDER.get(row.status, len(RESULT_ORDER)))
 
 
+@dataclass(frozen=True)
+class DecidingFact:
+    """A missing fact as the result's summary shows it: its question in Italian, how many
+    measures still to check it would help decide, and the page of its question."""
+
+    label: str
+    count: int
+    page: int | None
+
+
+@dataclass(frozen=True)
+class ResultOverview:
+    eligible: list[MeasureRow]
+    undetermined: list[MeasureRow]
+    not_eligible: list[MeasureRow]
+    deciding: list[DecidingFact]
+
+
+def result_overview(measures: list[MeasureRow], *, top: int = 5) -> ResultOverview:
+    """The summary on top of the result: the measures by status, and the missing facts shared
+    by the most measures still to check (most first, then in the order of the questions)."""
+    by_status: dict[str, list[MeasureRow]] = {status: [] for status in RESULT_ORDER}
+    for row in measures:
+        by_status.setdefault(row.status, []).append(row)
+    counts: dict[str, list] = {}
+    for row in by_status["undetermined"]:
+        for fact, label, page in row.missing:
+            entry = counts.setdefault(fact, [label, 0, page, len(counts)])
+            entry[1] += 1
+    ranked = sorted(counts.values(), key=lambda e: (-e[1], e[2] if e[2] is not None else 1e9, e[3]))
+    return ResultOverview(
+        eligible=by_status["eligible"],
+        undetermined=by_status["undetermined"],
+        not_eligible=by_status["not_eligible"],
+        deciding=[DecidingFact(label, count, page) for label, count, page, _ in ranked[:top]],
+    )
+
+
 def form_versions(*, user) -> QuerySet[FormVersion]:
     if not has_perm(user, Perm.QUESTIONNAIRE_MANAGE):
         return FormVersion.objects.none()

@@ -12,6 +12,11 @@ urlpatterns = [
     path("questionario/<uuid:public_id>/ricalcola/", views.session_rerun, name="session_rerun"),
     path("questionario/<uuid:public_id>/tablet/", views.session_tablet_code, name="tablet_code"),
     path("questionario/<uuid:public_id>/riepilogo/", views.summary_page, name="summary_page"),
+    path(
+        "questionario/<uuid:public_id>/riepilogo/anteprima/",
+        views.summary_preview,
+        name="summary_preview",
+    ),
     path("questionario/<uuid:public_id>/riepilogo.pdf", views.summary_pdf, name="summary_pdf"),
     path("questionario/riconsegna/", views.handback, name="handback"),
     # Administrators: form versions

@@ -156,7 +156,7 @@ def test_consent_is_recorded_once_and_withdrawable(personas, client):
     assert consent.notice_version == "2026-01"
     client.post(
         reverse("cases:consent_withdraw", kwargs={"public_id": case.public_id}),
-        keyed({"purpose": "transmission"}),
+        keyed({"purpose": "transmission", "confirm": "1"}),
     )
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None and consent.withdrawn_by == personas.operator_a

@@ -266,6 +266,7 @@ def build_world(personas):
         "form_version": {"public_id": form_current().public_id},
         "operator_a_user": {"public_id": personas.operator_a.public_id},
         "centre_a_org": {"public_id": personas.centre_a.public_id},
+        "notice": {"version": "2026-01"},
         "measure": {"measure_id": "reddito_liberta"},
         "email_key": {"key": "not-a-real-key"},
         "reset_key": {"uidb36": "zz", "key": "not-a-real-key"},
@@ -274,8 +275,8 @@ def build_world(personas):
     for name, (method, key, expected) in sorted(MATRIX.items()):
         if method != "get":
             continue
-        if name.endswith(("_pdf", "_download")):
-            continue  # a PDF or a workbook: no forms, no query parameters
+        if name.endswith(("_pdf", "_download", "_csv")):
+            continue  # a PDF, a workbook or a CSV file: no forms
         url = reverse(name, kwargs=kwargs[key])
         # The sign-in pages (allauth) are the same for every staff role.
         roles = [r for r, code in expected.items() if code == 200]

@@ -91,7 +91,7 @@ def _forms(w):
         "withdraw consent": (
             p.operator_a,
             reverse("cases:consent_withdraw", kwargs=case_kw),
-            {"purpose": "consultation"},
+            {"purpose": "consultation", "confirm": "1"},
             lambda: AuditEvent.objects.filter(action="cases.consent.withdrawn").count(),
         ),
         "start questionnaire": (

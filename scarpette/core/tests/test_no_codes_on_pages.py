@@ -53,7 +53,12 @@ DEMO_ROLES = {
 }
 
 # Pages whose body is not a page of words (a file).
-NOT_HTML = {"questionnaire:summary_pdf", "questionnaire:form_version_download", "core:health"}
+NOT_HTML = {
+    "questionnaire:summary_pdf",
+    "questionnaire:form_version_download",
+    "core:health",
+    "cases:centre_access_log_csv",
+}
 
 # Pages the demo answers differently from the matrix's personas, with the reason.
 DEMO_DIFFERS = {
@@ -220,6 +225,7 @@ def demo_kwargs(key: str | None, world: dict) -> list[dict]:
             "form_version": {"public_id": form_current().public_id},
             "operator_a_user": {"public_id": world["users"]["operator_a"].public_id},
             "centre_a_org": {"public_id": world["case"].centre.public_id},
+            "notice": {"version": "2026-01"},
             "email_key": {"key": "not-a-real-key"},
             "reset_key": {"uidb36": "zz", "key": "not-a-real-key"},
         }[key]

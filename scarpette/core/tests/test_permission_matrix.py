@@ -87,6 +87,8 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "cases:case_list": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:case_open": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "cases:centre_access_log": ("get", None, only({"referent_a"}, 200, 403)),
+    # The filtered log as CSV (an audited export): the referent only.
+    "cases:centre_access_log_csv": ("get", None, only({"referent_a"}, 200, 403)),
     # Break-glass: administrators only, and only after re-authentication (302 to the prompt).
     "cases:break_glass": ("get", None, only({"admin"}, 302, 403)),
     # Explicit permission first (403 outside the centres), then the scope (404 elsewhere).
@@ -101,7 +103,11 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "cases:case_assign": ("post", "case", percorso(302)),
     "cases:case_note": ("post", "case", percorso(400)),
     "cases:consent_give": ("post", "case", percorso(302)),
-    "cases:consent_withdraw": ("post", "case", percorso(302)),
+    # Withdrawal asks first (a page saying what it implies); confirm=1 withdraws.
+    "cases:consent_withdraw": ("post", "case", percorso(200)),
+    "cases:consent_form": ("get", "case", percorso(200)),
+    # The information notice of a version: text for the centres (and break-glass readers).
+    "cases:notice": ("get", "notice", only(CENTRE_STAFF | {"admin"}, 200, 403)),
     "cases:case_access_log": (
         "get",
         "case",
@@ -134,6 +140,7 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "questionnaire:tablet_code": ("get", "session", percorso(200)),
     "questionnaire:summary_page": ("get", "session", percorso(200)),
     "questionnaire:summary_pdf": ("get", "session", percorso(200)),
+    "questionnaire:summary_preview": ("get", "session", percorso(200)),
     "questionnaire:handback": ("get", None, only(CENTRE_STAFF, 200, 403)),
     "questionnaire:form_versions": ("get", None, only({"admin"}, 200, 403)),
     "questionnaire:form_version_download": ("get", "form_version", only({"admin"}, 200, 403)),
@@ -281,6 +288,7 @@ def _kwargs(key: str | None, personas, case: Case) -> dict:
         "case": {"public_id": case.public_id},
         "operator_a_user": {"public_id": personas.operator_a.public_id},
         "centre_a_org": {"public_id": personas.centre_a.public_id},
+        "notice": {"version": "2026-01"},
         "measure": {"measure_id": "reddito_liberta"},
         "email_key": {"key": "not-a-real-key"},
         "reset_key": {"uidb36": "zz", "key": "not-a-real-key"},
@@ -323,7 +331,6 @@ REDIRECTS: dict[str, dict[str, To]] = {
     "cases:case_status": goes(PERCORSO),
     "cases:case_assign": goes(PERCORSO),
     "cases:consent_give": goes(PERCORSO),
-    "cases:consent_withdraw": goes(PERCORSO),
     "accounts:account_active": goes(
         referent_a=To("accounts:centre_staff"), admin=To("accounts:account_list")
     ),
@@ -362,10 +369,13 @@ POSTS: dict[str, dict[str, int]] = {
     "cases:case_list": answers(405),
     "cases:case_open": only(CENTRE_STAFF, 200, 403),
     "cases:centre_access_log": answers(405),
+    "cases:centre_access_log_csv": answers(405),
     "cases:break_glass": only({"admin"}, 302, 403),
     "cases:case_detail": answers(405),
     "cases:case_identity": percorso(200),
     "cases:case_access_log": answers(405),
+    "cases:consent_form": answers(405),
+    "cases:notice": answers(405),
     "cases:subject_access": answers(405),
     "accounts:centre_staff": only({"referent_a"}, 200, 403),
     "accounts:account_list": answers(405),
@@ -383,6 +393,7 @@ POSTS: dict[str, dict[str, int]] = {
     "questionnaire:tablet_code": percorso(200),
     "questionnaire:summary_page": answers(405),
     "questionnaire:summary_pdf": answers(405),
+    "questionnaire:summary_preview": answers(405),
     "questionnaire:handback": only(CENTRE_STAFF, 200, 403),
     "questionnaire:form_versions": only({"admin"}, 200, 403),
     # Permission first: the refused roles learn nothing about which methods exist.

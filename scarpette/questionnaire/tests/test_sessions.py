@@ -191,7 +191,9 @@ def test_it_walks_every_page_to_the_result(operator, case_a, personas):
     assert statuses["congedo_violenza"] == "not_eligible"
     for measure_id, status in statuses.items():
         article = re.search(
-            rf'<article class="card" id="m-{measure_id}">(.*?)</article>', content, re.S
+            rf'<details class="card result-measure" id="m-{measure_id}">(.*?)</details>',
+            content,
+            re.S,
         )
         assert article, measure_id
         assert f"badge badge-{status}" in article.group(1)
@@ -369,7 +371,9 @@ def test_dont_know_leaves_isee_unknown_and_offers_the_question_again(operator, c
     assert "isee" in adi["missing"]
     content = text_of(result)
     article = re.search(
-        r'<article class="card" id="m-assegno_inclusione">(.*?)</article>', content, re.S
+        r'<details class="card result-measure" id="m-assegno_inclusione">(.*?)</details>',
+        content,
+        re.S,
     ).group(1)
     assert "Da verificare" in article
     forms = re.findall(r"<form .*?</form>", article, re.S)

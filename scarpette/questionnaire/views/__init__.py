@@ -17,7 +17,7 @@ from scarpette.questionnaire.views.form_versions import (
     form_version_publish,
     form_versions,
 )
-from scarpette.questionnaire.views.summary import summary_page, summary_pdf
+from scarpette.questionnaire.views.summary import summary_page, summary_pdf, summary_preview
 from scarpette.questionnaire.views.tablet import TABLET_KEY, tablet, tablet_exit, tablet_pause
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "session_tablet_code",
     "summary_page",
     "summary_pdf",
+    "summary_preview",
     "tablet",
     "tablet_exit",
     "tablet_pause",

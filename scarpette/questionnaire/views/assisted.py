@@ -179,6 +179,7 @@ def session_result(request, public_id):
     definition = services.definition_of(session.form_version)
     measures = selectors.results_for_display(run=run, definition=definition, runner=runner)
     changed = [m.name for m in measures if m.measure in run.changed_measures]
+    overview = selectors.result_overview(measures)
     if changed and run.reviewed_at is None:
         services.run_mark_reviewed(actor=request.user, run=run)
     return render(
@@ -189,6 +190,12 @@ def session_result(request, public_id):
             "case": session.case,
             "run": run,
             "measures": measures,
+            "overview": overview,
+            "overview_groups": [
+                ("eligible", overview.eligible),
+                ("undetermined", overview.undetermined),
+                ("not_eligible", overview.not_eligible),
+            ],
             "changed": changed,
             "needs": selectors.needs_for_case(case=session.case),
         },

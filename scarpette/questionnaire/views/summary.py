@@ -43,6 +43,37 @@ def summary_page(request, public_id):
     )
 
 
+@require_http_methods(["GET"])
+@permission_required(Perm.CASE_VIEW, Perm.CASE_BREAK_GLASS)
+def summary_preview(request, public_id):
+    """Her summary in Italian beside her language, for the operator before printing (the read is
+    audited like the result's: the scoped session selector)."""
+    session, run = _completed_session(request, public_id)
+    summary = _summary_for(session, run)
+    italian = build_summary(
+        results=run.results, language="it", code=session.case.code, day=run.as_of
+    )
+    return render(
+        request,
+        "questionnaire/summary_preview.html",
+        {
+            "session": session,
+            "summary": summary,
+            "italian": italian,
+            "same_language": summary.language == italian.language,
+            "language_name": _language_name(session, summary.language),
+        },
+    )
+
+
+def _language_name(session, code: str) -> str:
+    """Her language by its own name, as the questionnaire's form version lists it."""
+    for language in services.definition_of(session.form_version).languages:
+        if language.code == code:
+            return language.native_name or code
+    return code
+
+
 def _pdf_response(summary) -> HttpResponse:
     response = HttpResponse(render_summary_pdf(summary), content_type="application/pdf")
     # A neutral file name: the file may stay on a shared device.

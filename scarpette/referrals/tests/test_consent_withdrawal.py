@@ -56,7 +56,7 @@ def withdraw(client, personas, case, purpose):
     client.force_login(personas.referent_a)
     response = client.post(
         reverse("cases:consent_withdraw", kwargs={"public_id": case.public_id}),
-        keyed({"purpose": purpose}),
+        keyed({"purpose": purpose, "confirm": "1"}),
     )
     assert response.status_code == 302
     client.logout()
