@@ -117,3 +117,30 @@ def test_yes_to_children_without_a_child_is_caught_on_the_page(page, personas, a
     session.refresh_from_db()
     assert session.section_index == HOUSEHOLD
     assert "children" not in session.answers or session.answers["children"] == []
+
+
+def test_what_she_types_while_a_refresh_is_on_its_way_is_kept(page, personas):
+    session = open_page(page, personas, INCOME)
+    session.answers = {"household_income_known": "yes"}
+    session.save(update_fields=["answers_json"])
+    page.reload()
+    held = []
+
+    def hold_the_first_refresh(route):
+        if route.request.headers.get("hx-request") and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/questionario/**", hold_the_first_refresh)
+    page.check("input[name=has_isee][value=yes]")
+    while not held:
+        page.wait_for_timeout(20)
+    page.click("input[name=household_income]")
+    page.keyboard.type("1200")
+
+    held[0].continue_()
+
+    page.get_by_text(ISEE_KNOWN).wait_for()
+    assert page.input_value("input[name=household_income]") == "1200"
+    assert page.locator("input[name=has_isee][value=yes]").is_checked()
