@@ -154,6 +154,8 @@ INSTALLED_APPS = [
     "scarpette.notifications",
     "django_tasks",
     "django_tasks_db",
+    # htmx (its pinned htmx.min.js as a static file) and request.htmx: docs/decisions/0004.
+    "django_htmx",
     "scarpette.demo",
 ]
 
@@ -166,6 +168,7 @@ MIDDLEWARE = [
     "scarpette.core.middleware.ItalianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "scarpette.accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

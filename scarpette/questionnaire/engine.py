@@ -56,6 +56,7 @@ class RepeatBlock:
     label_it: str
     label_lang: str
     items: list[list[Field]]
+    error: str = ""
 
 
 @dataclass
@@ -71,6 +72,8 @@ class Page:
         keys = []
         for block in self.blocks:
             if isinstance(block, RepeatBlock):
+                # The repeat itself counts as shown: opened with no entry yet, it is new too.
+                keys.append(block.name)
                 keys.extend(f.key for item in block.items for f in item)
             else:
                 keys.append(block.key)
@@ -231,7 +234,11 @@ class FormRunner:
                         if q.type not in UNANSWERABLE and self._relevant(q, answers, item)
                     ]
                     rendered.append(fields)
-                blocks.append(RepeatBlock(entry.name, label_it, label_lang, rendered))
+                blocks.append(
+                    RepeatBlock(
+                        entry.name, label_it, label_lang, rendered, error=errors.get(entry.name, "")
+                    )
+                )
             elif entry.type not in {"calculate"} and self._relevant(entry, answers):
                 blocks.append(
                     self._field(
@@ -317,7 +324,7 @@ class FormRunner:
 
         answers = self.prune(answers)
         if action in {"next", "save"}:
-            errors.update(self._check(section, answers, raw))
+            errors.update(self._check(section, answers, raw, moving_on=action == "next"))
         else:
             errors = {k: v for k, v in errors.items() if k in raw}  # keep format errors only
         shown = set(data.getlist("_shown")) if hasattr(data, "getlist") else set()
@@ -394,7 +401,12 @@ class FormRunner:
             value = value[:MAX_TEXT]
         target[name] = value
 
-    def _check(self, section, answers: dict, raw: dict) -> dict[str, str]:
+    def _check(
+        self, section, answers: dict, raw: dict, *, moving_on: bool = False
+    ) -> dict[str, str]:
+        """Required and constraints on the page. `moving_on` ("Avanti") also asks for at least
+        one entry in a repeat opened by an answer ("has children: yes" and no child added would
+        otherwise reach the screening as children unknown); saving to continue later does not."""
         errors: dict[str, str] = {}
 
         def check(question, value, key, item=None):
@@ -428,6 +440,8 @@ class FormRunner:
             if _is_repeat(entry):
                 if not self._relevant(entry, answers):
                     continue
+                if moving_on and entry.relevant and not answers.get(entry.name):
+                    errors[entry.name] = self.texts["repeat_empty"]
                 for position, item in enumerate(answers.get(entry.name) or []):
                     for q in _repeat_questions(entry):
                         check(q, item.get(q.name, ""), f"{entry.name}.{position}.{q.name}", item)

@@ -87,7 +87,8 @@ class KeepTypedPageMiddleware:
 
 def _posted_page(request):
     """The questionnaire session id when this is a POST of an operator-assisted page."""
-    if request.method != "POST":
+    if request.method != "POST" or request.headers.get("HX-Request") == "true":
+        # A refresh of the fields while she answers (htmx) saves nothing, so it keeps nothing.
         return None
     try:
         match = resolve(request.path_info)

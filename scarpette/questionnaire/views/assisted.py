@@ -23,7 +23,12 @@ from scarpette.questionnaire import drafts, selectors, services
 from scarpette.questionnaire.forms import HandbackForm, StartForm, page_index
 from scarpette.questionnaire.models import QuestionnaireSession
 from scarpette.questionnaire.tablet_texts import tablet_texts
-from scarpette.questionnaire.views.common import _action, _language_info, _runner
+from scarpette.questionnaire.views.common import (
+    _action,
+    _language_info,
+    _refreshed_fields,
+    _runner,
+)
 
 # --- Operator-assisted mode ---------------------------------------------------------------------
 
@@ -71,6 +76,15 @@ def session_page(request, public_id):
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     if session.status == QuestionnaireSession.Status.COMPLETED:
         return redirect("questionnaire:session_result", public_id=session.public_id)
+    if request.method == "POST" and request.htmx:
+        # An answer changed (htmx): the fields again, with the follow-ups it opens; nothing saved.
+        return _refreshed_fields(
+            request,
+            session,
+            mode="assisted",
+            message_language="it",
+            announce=lambda n: _("Nuove domande: %(n)d") % {"n": n},
+        )
     runner = _runner(session, message_language="it")  # a restored draft's errors, for staff
     index = session.section_index
     if request.method == "GET":

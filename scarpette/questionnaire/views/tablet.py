@@ -17,7 +17,12 @@ from scarpette.questionnaire.actors import TabletActor
 from scarpette.questionnaire.forms import page_index
 from scarpette.questionnaire.models import QuestionnaireSession
 from scarpette.questionnaire.tablet_texts import every_language, tablet_texts
-from scarpette.questionnaire.views.common import _action, _language_info, _runner
+from scarpette.questionnaire.views.common import (
+    _action,
+    _language_info,
+    _refreshed_fields,
+    _runner,
+)
 
 # --- The woman on the tablet --------------------------------------------------------------------
 
@@ -99,6 +104,16 @@ def tablet(request):
             {"languages": every_language(definition.languages), "session": session},
             language=language.code,
             direction=language.direction,
+        )
+    if request.method == "POST" and request.htmx:
+        # An answer changed (htmx): the fields again, with the follow-ups it opens; nothing saved.
+        texts = tablet_texts(language.code)
+        return _refreshed_fields(
+            request,
+            session,
+            mode="self",
+            message_language=language.code,
+            announce=lambda n: texts["new_questions"].format(n=n),
         )
     runner = _runner(session)
     index = session.section_index

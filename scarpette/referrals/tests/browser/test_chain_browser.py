@@ -47,6 +47,8 @@ def test_the_whole_chain(page, personas, axe_check):
             option = page.locator(f"input[name={name}][value={value}]")
             if option.count() and not option.is_checked():
                 option.check()
+                # The follow-ups this answer opens come without a reload (htmx): wait for them.
+                page.wait_for_function("() => !document.querySelector('.htmx-request')")
         submit(page, ".actions button[name=action][value=next]")
     assert "/risultato/" in page.url
     sign_out(page)
