@@ -18,7 +18,7 @@ for every login and HTTPS cookies; the demo mode differs from production only in
 come from, immediate tasks and its banner (docs/configuration.md), none of which the measured GET
 pages touch. The client is a light threaded one (http.client, one connection and one session per
 virtual user, no think-time jitter library): on a 2-core machine it shares the cores with the
-server, so its own CPU per request is printed too (docs/decisions/0004-load-benchmark-client.md).
+server, so its own CPU per request is printed too (docs/decisions/0005-load-benchmark-client.md).
 """
 
 from __future__ import annotations
