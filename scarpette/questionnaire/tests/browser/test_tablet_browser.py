@@ -149,6 +149,7 @@ def test_arabic_self_completion_with_unknown_isee(tablet, page, personas, axe_ch
 
     adi = page.locator("#m-assegno_inclusione")
     assert "Da verificare" in adi.inner_text()
+    adi.locator("summary").click()  # the details are folded: she opens the measure
     # The missing ISEE is named by its question, in words (never the fact's code).
     assert "Conosce il valore del suo ISEE?" in adi.inner_text()
     assert "isee" not in adi.inner_text()
