@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from scarpette.cases import listing
 from scarpette.cases.models import Case, CaseIdentity, Consent
 from scarpette.core.validators import normalise_tax_code, validate_tax_code
+from scarpette.core.widgets import FastSelect, use_fast_selects
 
 INVALID_TAX_CODE_MESSAGE = _("Il codice fiscale non è valido: controlla le 16 lettere e cifre.")
 
@@ -49,6 +50,7 @@ class CaseFilterForm(forms.Form):
                 choices=[("", _("Tutti")), *column.filter_choices],
             )
             self.column_filters.append(column.key)
+        use_fast_selects(self)
 
     def filter_fields(self):
         return [self[name] for name in self.column_filters]
@@ -100,7 +102,9 @@ class AssignForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Nuovo stato"), choices=Case.Status.choices)
+    status = forms.ChoiceField(
+        label=_("Nuovo stato"), choices=Case.Status.choices, widget=FastSelect
+    )
 
 
 class IdentityForm(forms.Form):

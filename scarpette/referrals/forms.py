@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from scarpette.accounts.models import Organisation
+from scarpette.core.widgets import use_fast_selects
 from scarpette.referrals.models import Consultation, Transmission
 from scarpette.screening.facts import MEASURE_IDS
 
@@ -90,6 +91,7 @@ class _ListFilterForm(forms.Form):
         self.fields["misura"].choices = [("", _("Tutte"))] + [
             (m, names.get(m, m)) for m in MEASURE_IDS
         ]
+        use_fast_selects(self)
 
     def filters(self) -> dict:
         """The valid filters (the invalid ones dropped), with the default order: oldest first."""

@@ -54,3 +54,38 @@ def waiting_since(moment):
     from scarpette.core.timewords import waiting_since as words
 
     return words(moment)
+
+
+# Rendered fragments that depend only on the values named in the tag and the active language
+# (the main menu by the user's permissions and the page's section, the footer): rendered once per
+# process and key, then reused. Nothing personal may go in: the key is the whole of what the
+# fragment may read. Bounded so that no key space can grow without limit.
+_FRAGMENTS: dict[tuple, str] = {}
+_FRAGMENTS_MAX = 512
+
+
+@register.simple_tag
+def shared_fragment(template_name: str, **values):
+    """`{% shared_fragment "core/_footer.html" %}`, `{% shared_fragment "core/_nav.html"
+    user_perms=user_perms nav_active=nav_active %}`: the template rendered with only `values`."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    key = (
+        template_name,
+        get_language(),
+        tuple(
+            sorted(
+                (name, frozenset(value) if isinstance(value, set) else value)
+                for name, value in values.items()
+            )
+        ),
+    )
+    html = _FRAGMENTS.get(key)
+    if html is None:
+        html = render_to_string(template_name, values)
+        if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
+            _FRAGMENTS.clear()
+        _FRAGMENTS[key] = html
+    return mark_safe(html)  # noqa: S308 - a template's own output, autoescaped when rendered

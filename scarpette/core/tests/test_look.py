@@ -81,6 +81,27 @@ def test_the_menu_marks_the_active_item_and_breadcrumbs_show_the_parents(client,
     assert 'class="nav-link active" href="/percorsi/"' in identity
 
 
+def test_the_menu_is_each_role_s_own_though_rendered_once_per_role(client, personas):
+    """The menu and the footer are rendered once per role, section and language, then reused
+    (core_tags.shared_fragment): a menu seen by one role never shows in another's page."""
+
+    def menu(user, language="it"):
+        client.force_login(user)
+        client.cookies["django_language"] = language
+        page = client.get(reverse("core:dashboard")).content.decode()
+        return re.findall(r'class="nav-link[^"]*" href="([^"]+)"', page), page
+
+    operator, _ = menu(personas.operator_a)
+    inps, _ = menu(personas.inps_specialist)
+    operator_again, page = menu(personas.operator_a)
+    assert "/percorsi/" in operator and "/percorsi/" not in inps
+    assert reverse("referrals:inbox") in inps and reverse("referrals:inbox") not in operator
+    assert operator_again == operator
+    assert "Scrivania" in page and "Dichiarazione di accessibilità" in page
+    _, english = menu(personas.operator_a, "en")
+    assert "Accessibility statement" in english and "Dichiarazione di accessibilità" not in english
+
+
 def test_the_favicon_is_declared_and_served(db):
     content = Client().get(reverse("core:legal")).content.decode()
     assert 'rel="icon" href="/static/img/favicon.svg"' in content
