@@ -24,6 +24,16 @@ IDENTITY_LOOKUPS = {
 }
 
 
+def code_prefix(query: str) -> str:
+    """What a search by code matches: the beginning of the code, in capitals, with or without
+    its dash ("abcd2" finds ABCD-2345). A prefix, not any part, so that an index answers it
+    (`case_code_prefix`) whatever the size of the centre."""
+    query = "".join(query.split()).upper()
+    if len(query) > 4 and "-" not in query:
+        query = f"{query[:4]}-{query[4:]}"
+    return query
+
+
 def case_list_for_user(
     *,
     user,
@@ -36,7 +46,7 @@ def case_list_for_user(
 ) -> QuerySet[Case]:
     """Her centre's percorsi, filtered; lists show codes and statuses only (no identity).
 
-    `kind` says what `query` is: part of the percorso's code (the default), or her exact tax code
+    `kind` says what `query` is: the beginning of the percorso's code (the default), or her exact tax code
     or surname, matched through its blind index (never decrypted, never a partial match). A
     lookup by tax code or surname is audited: pages reach it through `cases.lookup.case_lookup`.
 
@@ -52,8 +62,8 @@ def case_list_for_user(
         field, index = IDENTITY_LOOKUPS[kind]
         digest = index(query)
         qs = qs.filter(**{field: digest}) if digest else qs.none()
-    elif query := query.strip().upper():
-        qs = qs.filter(code__icontains=query)
+    elif query := code_prefix(query):
+        qs = qs.filter(code__startswith=query)
     if status in Case.Status.values:
         qs = qs.filter(status=status)
     if mine:
@@ -61,6 +71,16 @@ def case_list_for_user(
     if columns or filters:
         qs = listing.apply_filters(listing.annotate(qs), filters or {}, timezone.localdate())
     return qs.prefetch_related("assigned_to").order_by("-opened_on", "-id")
+
+
+def case_list_rows(*, user, ids: list[int]) -> list[Case]:
+    """The rows of one list page, in the order of `ids`, with the later apps' columns
+    (cases.listing) and the assigned operators: two queries, whatever the page's position."""
+    if not ids:
+        return []
+    rows = listing.annotate(Case.objects.visible_to(user).filter(pk__in=ids))
+    by_id = {case.pk: case for case in rows.prefetch_related("assigned_to")}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def case_get_for_user(*, user, public_id) -> Case:

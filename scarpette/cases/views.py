@@ -66,14 +66,17 @@ def case_list(request):
             status=status,
             mine=mine,
             filters=columns,
-            columns=True,
         )
         context["identity_lookup"] = True
     else:
         cases = selectors.case_list_for_user(
-            user=request.user, query=query, status=status, mine=mine, filters=columns, columns=True
+            user=request.user, query=query, status=status, mine=mine, filters=columns
         )
-    page = paginate(request, cases, settings.CASES_PAGE_SIZE)
+    # The page's ids first (the order and the filters, nothing else), then the columns of those
+    # 25 rows only: PostgreSQL would compute them for every row an OFFSET skips.
+    ids = cases.prefetch_related(None).values_list("pk", flat=True)
+    page = paginate(request, ids, settings.CASES_PAGE_SIZE)
+    page.object_list = selectors.case_list_rows(user=request.user, ids=list(page.object_list))
     today = timezone.localdate()
     context["page"] = page
     context["headers"] = [column.header for column in listing.columns()]

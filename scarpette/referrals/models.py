@@ -30,7 +30,7 @@ def _scope(qs, user, *, purpose: str):
     if membership is None:
         return qs.none()
     if has_perm(user, Perm.CASE_VIEW):
-        return qs.filter(case__centre_id=membership.organisation_id)
+        return qs.filter(centre_id=membership.organisation_id)
     if has_perm(user, Perm.INBOX_WORK):
         return (
             qs.filter(office_id=membership.organisation_id)
@@ -38,6 +38,32 @@ def _scope(qs, user, *, purpose: str):
             .filter(_consent_in_force(purpose))
         )
     return qs.none()
+
+
+def _office_rows(qs, user):
+    """Every row sent to an INPS specialist's office, withdrawn ones included, for her lists and
+    counts. It does not join the consents: when she withdraws a consent, the same transaction
+    marks what travelled under it "withdrawn" (referrals.services.on_consent_withdrawn), so the
+    status says it. The pages re-check the consent of the rows they show (`consent_missing`) and
+    of any row they open (`visible_to`), so a broken invariant still shows nothing."""
+    membership = active_membership(user)
+    if membership is None or not has_perm(user, Perm.INBOX_WORK):
+        return qs.none()
+    return qs.filter(office_id=membership.organisation_id)
+
+
+def consent_missing(rows, purpose: str) -> set[int]:
+    """The ids of `rows` (not withdrawn) whose percorso has no consent in force for `purpose`:
+    one query for the rows of a page."""
+    shown = {row.case_id for row in rows if row.status != "withdrawn"}
+    if not shown:
+        return set()
+    in_force = set(
+        Consent.objects.filter(case_id__in=shown, purpose=purpose, withdrawn_at=None).values_list(
+            "case_id", flat=True
+        )
+    )
+    return {row.pk for row in rows if row.status != "withdrawn" and row.case_id not in in_force}
 
 
 def _withdrawn_for_office(qs, user):
@@ -55,8 +81,23 @@ class TransmissionQuerySet(models.QuerySet):
     def withdrawn_for_office(self, user):
         return _withdrawn_for_office(self, user)
 
+    def office_rows(self, user):
+        return _office_rows(self, user)
 
-class Transmission(PublicIdModel):
+
+class _CentreCopied(PublicIdModel):
+    """A row that carries its percorso's centre (`centre`, copied from `case` when first saved)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.centre_id is None and self.case_id is not None:
+            self.centre_id = self.case.centre_id
+        super().save(*args, **kwargs)
+
+
+class Transmission(_CentreCopied):
     class Status(models.TextChoices):
         SENT = "sent", _("Inviata")
         ACKNOWLEDGED = "acknowledged", _("Presa in carico")
@@ -65,6 +106,16 @@ class Transmission(PublicIdModel):
         WITHDRAWN = "withdrawn", _("Ritirata: consenso revocato")
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="transmissions")
+    # The case's centre, copied when the row is made (a percorso never changes centre): the
+    # centre's lists and work queue read their own rows from an index, without joining every
+    # percorso of the centre.
+    centre = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the indexes below lead with it
+    )
     office = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="inbox"
     )
@@ -104,10 +155,13 @@ class Transmission(PublicIdModel):
             models.Index(fields=["office", "status", "-sent_at"], name="transmission_inbox"),
             # The centres' work queue: what INPS asked about and still waits for an answer.
             models.Index(
-                fields=["case"],
+                fields=["centre"],
                 condition=Q(status="info_requested"),
                 name="transmission_info_requested",
             ),
+            models.Index(fields=["centre", "-sent_at"], name="transmission_centre"),
+            # The inbox in date order (either way) reads the first page, not the whole office.
+            models.Index(fields=["office", "sent_at", "id"], name="transmission_office_sent"),
         ]
 
     @property
@@ -169,8 +223,11 @@ class ConsultationQuerySet(models.QuerySet):
     def withdrawn_for_office(self, user):
         return _withdrawn_for_office(self, user)
 
+    def office_rows(self, user):
+        return _office_rows(self, user)
 
-class Consultation(PublicIdModel):
+
+class Consultation(_CentreCopied):
     class Status(models.TextChoices):
         OPEN = "open", _("Aperta")
         ANSWERED = "answered", _("Risposta data")
@@ -178,6 +235,14 @@ class Consultation(PublicIdModel):
         WITHDRAWN = "withdrawn", _("Ritirata: consenso revocato")
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="consultations")
+    # The case's centre, as on Transmission.
+    centre = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the indexes below lead with it
+    )
     office = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     measures = models.JSONField(default=list)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -197,8 +262,10 @@ class Consultation(PublicIdModel):
             models.Index(fields=["office", "status", "-asked_at"], name="consultation_inbox"),
             # The centres' work queue: answers from INPS still to read.
             models.Index(
-                fields=["case"], condition=Q(status="answered"), name="consultation_answered"
+                fields=["centre"], condition=Q(status="answered"), name="consultation_answered"
             ),
+            models.Index(fields=["centre", "-asked_at"], name="consultation_centre"),
+            models.Index(fields=["office", "asked_at", "id"], name="consultation_office_asked"),
         ]
 
     @property

@@ -9,12 +9,14 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery, Value, When
 
 from scarpette.accounts.permissions import Perm, has_perm
 from scarpette.cases.access import get_visible_or_404
+from scarpette.cases.models import Consent
 from scarpette.questionnaire.selectors import latest_run
 from scarpette.referrals.models import (
     Consultation,
     ConsultationMessage,
     Transmission,
     TransmissionEvent,
+    consent_missing,
 )
 from scarpette.screening.catalogue import CATALOGUE
 
@@ -41,6 +43,14 @@ def _measure_filter(measure: str) -> Q:
     return Q(measures__icontains=f'"{measure}"')
 
 
+def _listed(manager, user):
+    """What a list may show: the centre's own rows, or every row sent to the INPS office (whose
+    pages re-check the consent of the rows they show: `referrals.models.consent_missing`)."""
+    if not has_perm(user, Perm.CASE_VIEW) and has_perm(user, Perm.INBOX_WORK):
+        return manager.office_rows(user)
+    return manager.visible_to(user)
+
+
 def inbox_for_user(
     *,
     user,
@@ -62,9 +72,7 @@ def inbox_for_user(
     """
     if not has_perm(user, Perm.INBOX_WORK):
         return Transmission.objects.none()
-    qs = (
-        Transmission.objects.visible_to(user) | Transmission.objects.withdrawn_for_office(user)
-    ).select_related("assigned_to", "case")
+    qs = _listed(Transmission.objects, user).select_related("assigned_to", "case")
     if status in Transmission.Status.values:
         qs = qs.filter(status=status)
     if mine or assigned == ASSIGNED_MINE:
@@ -134,7 +142,7 @@ def consultations_for_user(
     query), its latest message (`last_at`, `last_side`) and `answered_by`, one subquery each.
     Sorting as the inbox.
     """
-    qs = Consultation.objects.visible_to(user) | Consultation.objects.withdrawn_for_office(user)
+    qs = _listed(Consultation.objects, user)
     if status in Consultation.Status.values:
         qs = qs.filter(status=status)
     if measure:
@@ -262,21 +270,22 @@ def inbox_overview_for_user(*, user) -> dict:
 
     if not has_perm(user, Perm.INBOX_WORK):
         return {}
+    sent = _listed(Transmission.objects, user).exclude(status=Transmission.Status.WITHDRAWN)
     rows = (
-        Transmission.objects.visible_to(user)
-        .order_by()
+        sent.order_by()
         .values("status")
         .annotate(n=Count("id"), oldest=Min("sent_at"), mine=Count("id", filter=_mine(user)))
     )
     by_status = {row["status"]: row for row in rows}
     to_claim = list(
-        Transmission.objects.visible_to(user)
-        .filter(status=Transmission.Status.SENT)
+        sent.filter(status=Transmission.Status.SENT)
         .select_related("case")
         .order_by("sent_at", "id")[: QUEUE_LIMIT + 1]
     )
+    missing = consent_missing(to_claim, Consent.Purpose.TRANSMISSION)
+    to_claim = [t for t in to_claim if t.pk not in missing]
     consultations = (
-        Consultation.objects.visible_to(user)
+        _listed(Consultation.objects, user)
         .filter(status=Consultation.Status.OPEN)
         .aggregate(n=Count("id"), oldest=Min("asked_at"))
     )

@@ -133,6 +133,7 @@ def transmission_send(
             payload = payload_for(run, _clean_text(question, required=False))
             sent = Transmission.objects.create(
                 case=case,
+                centre_id=case.centre_id,
                 office=office,
                 run=run,
                 payload_json=json.dumps(payload),
@@ -418,7 +419,7 @@ def consultation_ask(
     if not measures:
         raise ValidationError(_("Indica almeno una misura."))
     consultation = Consultation.objects.create(
-        case=case, office=office, measures=measures, asked_by=actor
+        case=case, centre_id=case.centre_id, office=office, measures=measures, asked_by=actor
     )
     ConsultationMessage.objects.create(
         consultation=consultation, author=actor, side="centre", text=_clean_text(text)

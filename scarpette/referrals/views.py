@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from scarpette.accounts.decorators import permission_required, sensitive_action
 from scarpette.accounts.permissions import Perm, has_perm, require
+from scarpette.cases.models import Consent
 from scarpette.cases.selectors import case_active_consents, case_get_for_user
 from scarpette.core.idempotency import (
     DUPLICATE_MESSAGE,
@@ -36,7 +37,12 @@ from scarpette.referrals.forms import (
     TextForm,
     TransmitForm,
 )
-from scarpette.referrals.models import Consultation, Transmission, TransmissionEvent
+from scarpette.referrals.models import (
+    Consultation,
+    Transmission,
+    TransmissionEvent,
+    consent_missing,
+)
 from scarpette.screening.vocabulary import Need, need_labels
 
 # --- Centre side ----------------------------------------------------------------------------
@@ -220,7 +226,12 @@ def _inbox_rows(transmissions, names: dict[str, str]) -> list[dict]:
     and status: after the consent was revoked INPS may know that it existed, nothing more."""
     now = timezone.now()
     rows = []
+    # The list reads the office's rows by status; a row whose consent is not in force (which the
+    # withdrawal marks "withdrawn" at once) is left out, never shown.
+    missing = consent_missing(transmissions, Consent.Purpose.TRANSMISSION)
     for t in transmissions:
+        if t.pk in missing:
+            continue
         withdrawn = t.status == Transmission.Status.WITHDRAWN
         open_ = t.status not in (Transmission.Status.CLOSED, Transmission.Status.WITHDRAWN)
         payload = {} if withdrawn else t.payload
@@ -352,7 +363,10 @@ def _consultation_rows(consultations, names: dict[str, str]) -> list[dict]:
     """Each consultation of the INPS list in words; a withdrawn one keeps its date and status."""
     now = timezone.now()
     rows = []
+    missing = consent_missing(consultations, Consent.Purpose.CONSULTATION)
     for c in consultations:
+        if c.pk in missing:
+            continue
         withdrawn = c.status == Consultation.Status.WITHDRAWN
         waiting = c.status == Consultation.Status.OPEN
         rows.append(

@@ -386,6 +386,7 @@ class Command(BaseCommand):
         sent = self._later(self.when[case.pk], days=3)
         return Transmission(
             case=case,
+            centre_id=case.centre_id,
             sent_at=sent,
             office=office,
             run=run,
@@ -430,6 +431,7 @@ class Command(BaseCommand):
         return Consultation(
             asked_at=asked,
             case=case,
+            centre_id=case.centre_id,
             office=self.rng.choice(self.offices),
             measures=[profile[3][0]["measure"]],
             status=status,
