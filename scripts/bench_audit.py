@@ -38,15 +38,16 @@ if "bench.event" not in known():
     register({"bench.event": "Evento di prova del banco di misura"})
 
 
-def run(writers: int, seconds: float) -> dict:
-    start_barrier = threading.Barrier(writers + 1)
+def _append_for(writers: int, seconds: float, start, offset: int = 0):
+    """`writers` threads appending for `seconds` once `start` (a barrier) opens: their latencies
+    (seconds) and error count."""
     stop = threading.Event()
     latencies: list[list[float]] = [[] for _ in range(writers)]
     errors = [0] * writers
 
     def writer(index: int) -> None:
         try:
-            start_barrier.wait()
+            start.wait()
             while not stop.is_set():
                 began = time.perf_counter()
                 try:
@@ -64,15 +65,59 @@ def run(writers: int, seconds: float) -> dict:
     threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
     for thread in threads:
         thread.start()
-    first_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    start_barrier.wait()
-    began = time.perf_counter()
+    start.wait()
     time.sleep(seconds)
     stop.set()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - began
-    all_latencies = sorted(x for row in latencies for x in row)
+    return [x for row in latencies for x in row], sum(errors)
+
+
+def _child(writers, seconds, start, results, offset):
+    connections.close_all()  # the parent's connection is not this process's
+    results.put(_append_for(writers, seconds, start, offset))
+
+
+def run(writers: int, seconds: float, processes: int = 1) -> dict:
+    """N writers as threads of one process (`processes=1`), or shared among processes as the
+    web server's workers are (each its own interpreter, so no lock of Python's between them)."""
+    first_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    processes = max(1, min(processes, writers))
+    if processes == 1:
+        start = threading.Barrier(writers + 2)  # the writers, their runner and this thread
+        holder: list = []
+        runner = threading.Thread(
+            target=lambda: holder.append(_append_for(writers, seconds, start))
+        )
+        runner.start()
+        start.wait()
+        began = time.perf_counter()
+        runner.join()
+        elapsed = time.perf_counter() - began
+        latencies, errors = holder[0]
+    else:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        start = context.Barrier(processes + 1)
+        results = context.Queue()
+        shares = [writers // processes + (i < writers % processes) for i in range(processes)]
+        connections.close_all()
+        children = [
+            context.Process(target=_child, args=(n, seconds, _Barrier(start, n), results, i))
+            for i, n in enumerate(shares)
+        ]
+        for child in children:
+            child.start()
+        start.wait()
+        began = time.perf_counter()
+        collected = [results.get() for _ in children]
+        elapsed = time.perf_counter() - began
+        for child in children:
+            child.join()
+        latencies = [x for rows, _ in collected for x in rows]
+        errors = sum(e for _, e in collected)
+    all_latencies = sorted(latencies)
     count = len(all_latencies)
     result = {
         "writers": writers,
@@ -80,10 +125,24 @@ def run(writers: int, seconds: float) -> dict:
         "per_second": count / elapsed,
         "p50_ms": 1000 * statistics.median(all_latencies) if count else 0,
         "p95_ms": 1000 * all_latencies[int(0.95 * (count - 1))] if count else 0,
-        "errors": sum(errors),
+        "errors": errors,
+        "processes": processes,
     }
     result.update(seal_delay(first_id))
     return result
+
+
+class _Barrier:
+    """A process's side of the start: its threads wait on a thread barrier, whose last arrival
+    (the process's own runner) waits on the processes' barrier."""
+
+    def __init__(self, shared, threads: int):
+        self.shared, self.threads, self.local = shared, threads, None
+
+    def wait(self):
+        if self.local is None:
+            self.local = threading.Barrier(self.threads + 1, action=self.shared.wait)
+        self.local.wait()
 
 
 def seal_delay(first_id: int) -> dict:
@@ -117,11 +176,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", default="1,8,50")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="share the writers among this many processes, as gunicorn's workers (default 1)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         parser.error("set DATABASE_URL to a PostgreSQL database")
     for writers in (int(x) for x in args.writers.split(",")):
-        result = run(writers, args.seconds)
+        result = run(writers, args.seconds, args.processes)
         print(
             " ".join(
                 f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
