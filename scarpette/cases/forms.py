@@ -29,7 +29,10 @@ class CaseFilterForm(forms.Form):
         label=_("Valore da cercare"),
         required=False,
         max_length=60,
-        help_text=_("Codice fiscale e cognome: solo la corrispondenza esatta, non una parte."),
+        help_text=_(
+            "Codice del percorso: anche solo l'inizio (per esempio ABCD-2). Codice fiscale e "
+            "cognome: solo la corrispondenza esatta, non una parte."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     status = forms.ChoiceField(

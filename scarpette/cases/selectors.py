@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from scarpette.accounts.models import User
@@ -124,19 +124,13 @@ def centre_staff_for_user(*, user) -> QuerySet[User]:
 
 def case_counts_for_user(*, user) -> dict[str, int]:
     """Dashboard figures, aggregated in the database."""
-    assigned = Case.assigned_to.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
-    rows = (
-        Case.objects.visible_to(user)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("id"), mine=Count("id", filter=Q(Exists(assigned))))
-    )
+    # COUNT(*) by status reads the index `case_centre_status` alone (no percorso row).
+    rows = Case.objects.visible_to(user).order_by().values("status").annotate(n=Count("*"))
     counts = {status: 0 for status in Case.Status.values}
-    counts["mine"] = 0
-    for row in rows:
-        counts[row["status"]] = row["n"]
-        if row["status"] == Case.Status.OPEN:
-            counts["mine"] = row["mine"]
+    counts.update({row["status"]: row["n"] for row in rows})
+    counts["mine"] = (
+        Case.objects.visible_to(user).filter(assigned_to=user, status=Case.Status.OPEN).count()
+    )
     return counts
 
 

@@ -152,7 +152,10 @@ class Transmission(_CentreCopied):
             ),
         ]
         indexes = [
-            models.Index(fields=["office", "status", "-sent_at"], name="transmission_inbox"),
+            # The office's counts by status (how many, the oldest, hers) from the index alone.
+            models.Index(
+                fields=["office", "status", "sent_at", "assigned_to"], name="transmission_inbox"
+            ),
             # The centres' work queue: what INPS asked about and still waits for an answer.
             models.Index(
                 fields=["centre"],

@@ -96,7 +96,7 @@ def inbox_counts_for_user(*, user) -> dict[str, int]:
     """Dashboard figures for an INPS specialist, aggregated in the database."""
     from django.db.models import Count
 
-    rows = inbox_for_user(user=user).order_by().values("status").annotate(n=Count("id"))
+    rows = inbox_for_user(user=user).order_by().values("status").annotate(n=Count("*"))
     counts = {status: 0 for status in Transmission.Status.values}
     counts.update({row["status"]: row["n"] for row in rows})
     counts["mine_open"] = (
@@ -274,7 +274,9 @@ def inbox_overview_for_user(*, user) -> dict:
     rows = (
         sent.order_by()
         .values("status")
-        .annotate(n=Count("id"), oldest=Min("sent_at"), mine=Count("id", filter=_mine(user)))
+        .annotate(
+            n=Count("*"), oldest=Min("sent_at"), mine=Count("assigned_to", filter=_mine(user))
+        )
     )
     by_status = {row["status"]: row for row in rows}
     to_claim = list(
