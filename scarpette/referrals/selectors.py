@@ -232,8 +232,13 @@ def consultation_answers_waiting(*, user, limit: int):
 
 def results_to_transmit(*, user, limit: int):
     """The referent's queue: open percorsi whose latest screening has the woman's consent to
-    transmission in force and has not travelled to INPS yet, oldest first. One query.
-    Permission: transmission.send (else empty)."""
+    transmission in force and has not travelled to INPS yet, oldest first.
+    Permission: transmission.send (else empty).
+
+    Three small queries, each bounded by her centre's open percorsi: the candidates (latest run
+    not sent: ids only, nothing decrypted), the consents in force among them, then the first
+    `limit` runs. As one query PostgreSQL hashed every consent of the country to answer it
+    (about 100 ms at 500,000 percorsi)."""
     from django.db.models import Exists, OuterRef
 
     from scarpette.cases.models import Case, Consent
@@ -244,20 +249,31 @@ def results_to_transmit(*, user, limit: int):
     newer = ScreeningRun.objects.filter(
         case_id=OuterRef("case_id"), created_at__gt=OuterRef("created_at")
     )
-    consent = Consent.objects.filter(
-        case_id=OuterRef("case_id"), purpose=Consent.Purpose.TRANSMISSION, withdrawn_at=None
-    )
     sent = Transmission.objects.filter(run_id=OuterRef("pk")).exclude(
         status=Transmission.Status.WITHDRAWN
     )
-    return list(
+    candidates = list(
         ScreeningRun.objects.filter(
             case__in=Case.objects.visible_to(user).filter(status=Case.Status.OPEN)
         )
-        .filter(Exists(consent), ~Exists(newer), ~Exists(sent))
-        .select_related("case")
-        .order_by("created_at", "id")[:limit]
+        .filter(~Exists(newer), ~Exists(sent))
+        .order_by("created_at", "id")
+        .values_list("id", "case_id")
     )
+    if not candidates:
+        return []
+    in_force = set(
+        Consent.objects.filter(
+            case_id__in={case_id for _, case_id in candidates},
+            purpose=Consent.Purpose.TRANSMISSION,
+            withdrawn_at=None,
+        ).values_list("case_id", flat=True)
+    )
+    chosen = [run_id for run_id, case_id in candidates if case_id in in_force][:limit]
+    if not chosen:
+        return []
+    runs = ScreeningRun.objects.filter(pk__in=chosen).select_related("case").in_bulk()
+    return [runs[run_id] for run_id in chosen]
 
 
 def inbox_overview_for_user(*, user) -> dict:
