@@ -66,20 +66,9 @@ def consent_missing(rows, purpose: str) -> set[int]:
     return {row.pk for row in rows if row.status != "withdrawn" and row.case_id not in in_force}
 
 
-def _withdrawn_for_office(qs, user):
-    """What INPS may still know of a withdrawn item: that it existed and when it was withdrawn."""
-    membership = active_membership(user)
-    if membership is None or not has_perm(user, Perm.INBOX_WORK):
-        return qs.none()
-    return qs.filter(office_id=membership.organisation_id, status="withdrawn")
-
-
 class TransmissionQuerySet(models.QuerySet):
     def visible_to(self, user):
         return _scope(self, user, purpose=Consent.Purpose.TRANSMISSION)
-
-    def withdrawn_for_office(self, user):
-        return _withdrawn_for_office(self, user)
 
     def office_rows(self, user):
         return _office_rows(self, user)
@@ -222,9 +211,6 @@ class Advice(models.Model):
 class ConsultationQuerySet(models.QuerySet):
     def visible_to(self, user):
         return _scope(self, user, purpose=Consent.Purpose.CONSULTATION)
-
-    def withdrawn_for_office(self, user):
-        return _withdrawn_for_office(self, user)
 
     def office_rows(self, user):
         return _office_rows(self, user)
